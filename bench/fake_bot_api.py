@@ -1,0 +1,269 @@
+"""A local, Bot-API-compatible HTTP server for tests and benchmarks (127.0.0.1 only).
+
+It answers the methods Sapar uses, hands out queued updates through getUpdates, records every
+request, and can be told to fail (429 with retry_after, 500, malformed JSON, slow answers).
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import threading
+import time
+from collections import deque
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from email.parser import BytesParser
+from email.policy import HTTP
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+from urllib.parse import parse_qsl
+
+BOT_USER = {"id": 777000111, "is_bot": True, "first_name": "Sapar", "username": "sapar_test_bot",
+            "can_join_groups": True, "can_read_all_group_messages": False,
+            "supports_inline_queries": False}
+
+
+@dataclass
+class Call:
+    """One request the bot made."""
+
+    method: str
+    params: dict[str, Any]
+    at: float = field(default_factory=time.monotonic)
+
+
+class FakeBotApi:
+    """Start with `with FakeBotApi() as api:`; point TELEGRAM_API_BASE_URL at `api.base_url`."""
+
+    def __init__(self, operator_chat: dict[str, Any] | None = None) -> None:
+        self.calls: list[Call] = []
+        self.updates: deque[dict[str, Any]] = deque()
+        self.failures: dict[str, deque[str]] = {}
+        self.operator_chat = operator_chat or {
+            "id": -1001234567890, "type": "supergroup", "title": "Hotline operators",
+            "is_forum": True}
+        self.members: dict[int, str] = {}
+        self._message_ids = itertools.count(1000)
+        self._update_ids = itertools.count(1)
+        self._thread_ids = itertools.count(50)
+        self._lock = threading.Condition()
+        self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler_class())
+        self._server.daemon_threads = True
+        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+        self.handlers: dict[str, Callable[[dict[str, Any]], Any]] = {}
+
+    # ----- lifecycle ------------------------------------------------------------------------
+
+    @property
+    def base_url(self) -> str:
+        """The value for TELEGRAM_API_BASE_URL (the token is appended by the client)."""
+        host, port = self._server.server_address[:2]
+        return f"http://{host}:{port}/bot"
+
+    def __enter__(self) -> FakeBotApi:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        with self._lock:
+            self._lock.notify_all()
+        self._server.shutdown()
+        self._server.server_close()
+
+    # ----- what tests do --------------------------------------------------------------------
+
+    def push_update(self, update: dict[str, Any]) -> int:
+        """Queue an update for getUpdates; return its update_id."""
+        with self._lock:
+            update = {"update_id": next(self._update_ids), **update}
+            self.updates.append(update)
+            self._lock.notify_all()
+            return update["update_id"]
+
+    def fail(self, method: str, *kinds: str) -> None:
+        """Make the next calls of a method fail: '429', '500', 'malformed', 'slow', '400'."""
+        with self._lock:
+            self.failures.setdefault(method, deque()).extend(kinds)
+
+    def calls_of(self, *methods: str) -> list[Call]:
+        """Return the recorded calls of some methods, oldest first."""
+        with self._lock:
+            return [c for c in self.calls if c.method in methods]
+
+    def wait_for(self, predicate: Callable[[list[Call]], bool], timeout: float = 10.0
+                 ) -> list[Call]:
+        """Block until the recorded calls satisfy a predicate; raise TimeoutError otherwise."""
+        deadline = time.monotonic() + timeout
+        with self._lock:
+            while not predicate(list(self.calls)):
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    raise TimeoutError(f"condition not met; last calls: "
+                                       f"{[c.method for c in self.calls[-10:]]}")
+                self._lock.wait(remaining)
+            return list(self.calls)
+
+    def new_message_id(self) -> int:
+        """Return a fresh message id."""
+        return next(self._message_ids)
+
+    # ----- the server -----------------------------------------------------------------------
+
+    def _handler_class(self) -> type[BaseHTTPRequestHandler]:
+        api = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def log_message(self, *args: object) -> None:
+                return
+
+            def do_POST(self) -> None:  # noqa: N802 (http.server's naming)
+                api._serve(self)
+
+            do_GET = do_POST  # noqa: N815
+
+        return Handler
+
+    def _read_params(self, request: BaseHTTPRequestHandler) -> dict[str, Any]:
+        length = int(request.headers.get("Content-Length") or 0)
+        body = request.rfile.read(length) if length else b""
+        content_type = request.headers.get("Content-Type", "")
+        if "application/json" in content_type:
+            return json.loads(body or b"{}")
+        if "multipart/form-data" in content_type:
+            message = BytesParser(policy=HTTP).parsebytes(
+                f"Content-Type: {content_type}\r\n\r\n".encode() + body)
+            params: dict[str, Any] = {}
+            for part in message.iter_parts():
+                name = part.get_param("name", header="content-disposition")
+                payload = part.get_payload(decode=True) or b""
+                if part.get_filename():
+                    params[name] = {"filename": part.get_filename(), "content": payload}
+                else:
+                    params[name] = payload.decode()
+            return params
+        return dict(parse_qsl(body.decode()))
+
+    def _serve(self, request: BaseHTTPRequestHandler) -> None:
+        method = request.path.rsplit("/", 1)[-1]
+        params = self._read_params(request)
+        with self._lock:
+            queue = self.failures.get(method)
+            failure = queue.popleft() if queue else None
+        if failure == "slow":
+            time.sleep(3)
+        elif failure:
+            self._fail(request, method, params, failure)
+            return
+        if method != "getUpdates":
+            with self._lock:
+                self.calls.append(Call(method, params))
+                self._lock.notify_all()
+        result = self._result(method, params)
+        self._send(request, 200, {"ok": True, "result": result})
+
+    def _fail(self, request: BaseHTTPRequestHandler, method: str, params: dict[str, Any],
+              kind: str) -> None:
+        with self._lock:
+            self.calls.append(Call(f"{method}!{kind}", params))
+            self._lock.notify_all()
+        if kind == "429":
+            self._send(request, 429, {"ok": False, "error_code": 429,
+                                      "description": "Too Many Requests: retry after 1",
+                                      "parameters": {"retry_after": 1}})
+        elif kind == "500":
+            self._send(request, 500, {"ok": False, "error_code": 500,
+                                      "description": "Internal Server Error"})
+        elif kind == "400":
+            self._send(request, 400, {"ok": False, "error_code": 400,
+                                      "description": "Bad Request: chat not found"})
+        else:
+            raw = b'{"ok": true, "result": {'
+            request.send_response(200)
+            request.send_header("Content-Type", "application/json")
+            request.send_header("Content-Length", str(len(raw)))
+            request.end_headers()
+            request.wfile.write(raw)
+
+    @staticmethod
+    def _send(request: BaseHTTPRequestHandler, status: int, payload: dict[str, Any]) -> None:
+        raw = json.dumps(payload).encode()
+        request.send_response(status)
+        request.send_header("Content-Type", "application/json")
+        request.send_header("Content-Length", str(len(raw)))
+        request.end_headers()
+        request.wfile.write(raw)
+
+    def _message(self, params: dict[str, Any], **extra: Any) -> dict[str, Any]:
+        chat_id = int(params.get("chat_id", 0))
+        chat = (self.operator_chat if chat_id == self.operator_chat["id"]
+                else {"id": chat_id, "type": "private", "first_name": "User"})
+        message = {"message_id": self.new_message_id(), "date": int(time.time()),
+                   "chat": chat, "from": BOT_USER}
+        if params.get("message_thread_id"):
+            message["message_thread_id"] = int(params["message_thread_id"])
+            message["is_topic_message"] = True
+        message.update(extra)
+        return message
+
+    def _result(self, method: str, params: dict[str, Any]) -> Any:
+        if method in self.handlers:
+            return self.handlers[method](params)
+        if method == "getMe":
+            return BOT_USER
+        if method == "getUpdates":
+            return self._get_updates(params)
+        if method in ("sendMessage", "editMessageText"):
+            return self._message(params, text=params.get("text", ""))
+        if method == "sendDocument":
+            document = params.get("document") or {}
+            name = document.get("filename", "file") if isinstance(document, dict) else "file"
+            return self._message(params, document={"file_id": "f1", "file_unique_id": "u1",
+                                                   "file_name": name})
+        if method in ("copyMessage", "forwardMessage"):
+            return {"message_id": self.new_message_id()}
+        if method == "createForumTopic":
+            return {"message_thread_id": next(self._thread_ids), "name": params.get("name"),
+                    "icon_color": 7322096}
+        if method == "getChat":
+            if int(params.get("chat_id", 0)) == self.operator_chat["id"]:
+                return {**self.operator_chat, "accent_color_id": 0, "max_reaction_count": 11,
+                        "accepted_gift_types": {"unlimited_gifts": False,
+                                                "limited_gifts": False,
+                                                "unique_gifts": False,
+                                                "premium_subscription": False}}
+            return {"id": int(params.get("chat_id", 0)), "type": "private",
+                    "accent_color_id": 0, "max_reaction_count": 11,
+                    "accepted_gift_types": {"unlimited_gifts": False, "limited_gifts": False,
+                                            "unique_gifts": False,
+                                            "premium_subscription": False}}
+        if method == "getChatMember":
+            user_id = int(params.get("user_id", 0))
+            status = "administrator" if user_id == BOT_USER["id"] else self.members.get(
+                user_id, "left")
+            member: dict[str, Any] = {"status": status, "user": {
+                "id": user_id, "is_bot": user_id == BOT_USER["id"], "first_name": "Member"}}
+            if status == "administrator":
+                member.update({
+                    "can_be_edited": False, "is_anonymous": False, "can_manage_chat": True,
+                    "can_delete_messages": True, "can_manage_video_chats": False,
+                    "can_restrict_members": False, "can_promote_members": False,
+                    "can_change_info": False, "can_invite_users": True,
+                    "can_post_stories": False, "can_edit_stories": False,
+                    "can_delete_stories": False, "can_manage_topics": True,
+                    "can_pin_messages": True})
+            elif status == "member":
+                member["until_date"] = None
+            return member
+        return True
+
+    def _get_updates(self, params: dict[str, Any]) -> list[dict[str, Any]]:
+        offset = int(params.get("offset") or 0)
+        timeout = min(float(params.get("timeout") or 0), 1.0)
+        deadline = time.monotonic() + timeout
+        with self._lock:
+            while self.updates and self.updates[0]["update_id"] < offset:
+                self.updates.popleft()
+            while not self.updates and time.monotonic() < deadline:
+                self._lock.wait(deadline - time.monotonic())
+            return list(itertools.islice(self.updates, 0, int(params.get("limit") or 100)))

@@ -1,0 +1,1 @@
+"""Sapar: the dialogue core, the console chat and the Telegram bot."""

@@ -1,0 +1,102 @@
+"""Show a topic's answer: short first, "more" on request, always with source and date."""
+
+from __future__ import annotations
+
+from html import escape
+
+from bot.dialogue import actions
+from bot.dialogue.context import Turn
+from bot.dialogue.model import Button
+from content.answers import Answer, get_answer
+from content.formatting import format_date
+
+# Buttons that lead on from an answer to the closest next step.
+FOLLOW_UPS: dict[str, tuple[tuple[str, str], ...]] = {
+    "stay_rule": (("flow", "stay"),),
+    "entry_ban": (("topic", "control_list"),),
+    "control_list": (("topic", "entry_ban"),),
+    "trafficking_signs": (("flow", "check"),),
+    "self_check": (("flow", "check"),),
+    "recruitment_fees": (("topic", "agency_check"), ("topic", "job_offer_check")),
+    "agency_check": (("topic", "job_offer_check"),),
+    "job_offer_check": (("topic", "agency_check"),),
+    "passport_taken": (("flow", "check"),),
+    "unpaid_wages": (("flow", "check"),),
+    "ngo_help": (("flow", "find"),),
+    "hotline_numbers": (("flow", "find"),),
+    "family_concern": (("family", "on"),),
+    "delete_data": (("forget", "ask"),),
+    "change_language": (("lang", "pick"),),
+}
+
+
+def source_line(turn: Turn, answer: Answer, limit: int | None = 2) -> str:
+    """Return 'Source: ... · Checked on <date>' in the reply language."""
+    _ = turn._
+    names = []
+    for source in answer.sources[:limit]:
+        label = escape(f"{source.name} ({source.year})")
+        names.append(f'<a href="{escape(source.url)}">{label}</a>' if source.url else label)
+    checked = format_date(answer.last_verified, turn.language)
+    return "<i>" + _("Source: {sources}").format(sources="; ".join(names)) + " · " + _(
+        "Checked on {date}").format(date=checked) + "</i>"
+
+
+def topic_title(intent: str, language: str) -> str:
+    """Return a topic's short title for a button."""
+    answer = get_answer(intent, language)
+    return answer.title if answer else intent.replace("_", " ")
+
+
+def follow_up_buttons(turn: Turn, intent: str) -> list[Button]:
+    """Return the buttons that lead on from an intent's answer."""
+    _ = turn._
+    labels = {
+        ("flow", "stay"): _("Count my days"),
+        ("flow", "check"): _("Check my situation"),
+        ("flow", "find"): _("Find help near me"),
+        ("family", "on"): _("I am asking for someone else"),
+        ("forget", "ask"): _("Delete my data"),
+        ("lang", "pick"): _("Choose language"),
+    }
+    buttons = []
+    for name, arg in FOLLOW_UPS.get(intent, ()):
+        label = topic_title(arg, turn.language) if name == "topic" else labels[(name, arg)]
+        buttons.append(Button(label, actions.make(name, arg)))
+    return buttons
+
+
+def show_answer(turn: Turn, intent: str) -> None:
+    """Reply with the short answer of a topic."""
+    _ = turn._
+    answer = get_answer(intent, turn.language)
+    if answer is None:
+        turn.say(_("I have no answer on this yet. You can talk to a person."),
+                 [Button(_("Talk to a person"), "human"), Button(_("Menu"), "menu")])
+        return
+    body = answer.family if turn.state.family_mode and answer.family else answer.short
+    turn.state.last_intent = intent
+    rows: list[list[Button]] = []
+    follow = follow_up_buttons(turn, intent)
+    if follow:
+        rows.append(follow)
+    nav = [Button(_("Menu"), "menu")]
+    if answer.more:
+        nav.insert(0, Button(_("More"), actions.make("more", intent)))
+    rows.append(nav)
+    turn.say(f"{body}\n\n{source_line(turn, answer)}", *rows)
+
+
+def show_more(turn: Turn, intent: str) -> None:
+    """Reply with the longer part of a topic's answer."""
+    _ = turn._
+    answer = get_answer(intent, turn.language)
+    if answer is None or not answer.more:
+        show_answer(turn, intent)
+        return
+    rows = []
+    follow = follow_up_buttons(turn, intent)
+    if follow:
+        rows.append(follow)
+    rows.append([Button(_("Talk to a person"), "human"), Button(_("Menu"), "menu")])
+    turn.say(f"{answer.more}\n\n{source_line(turn, answer, limit=None)}", *rows)

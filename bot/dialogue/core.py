@@ -1,0 +1,289 @@
+"""The dialogue core: route one incoming event to an answer, a flow or a command."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+
+from bot.dialogue import actions, urgent
+from bot.dialogue.answers import show_answer, show_more, topic_title
+from bot.dialogue.context import Turn
+from bot.dialogue.flows import FLOWS
+from bot.dialogue.model import Button, ConversationState, Incoming, Outcome
+from content.answers import get_answer
+from nlu.intents import INTENTS, LANGUAGES
+from nlu.types import Parse, Parser
+
+MAX_PARSE_CHARS = 1000
+LANGUAGE_NAMES = {"ky": "Кыргызча", "ru": "Русский", "en": "English"}
+# Intents whose answer is a flow or a command rather than a text.
+FLOW_INTENTS = {"self_check": "check", "ngo_help": "find"}
+MENU_TOPICS = ("recruitment_fees", "entry_ban", "stay_rule", "work_documents",
+               "trafficking_signs")
+
+
+class Dialogue:
+    """Answer people: one call per incoming text, button press, command or media."""
+
+    def __init__(self, parser: Parser, clarify_below: float = 0.45,
+                 today: Callable[[], date] = date.today) -> None:
+        self.parser = parser
+        self.clarify_below = clarify_below
+        self.today = today
+
+    def understand(self, text: str, state: ConversationState) -> Parse:
+        """Run the parser on a message (slow part: callers may run it off the event loop)."""
+        return self.parser.parse(text[:MAX_PARSE_CHARS], language_hint=state.language)
+
+    def handle(self, state: ConversationState, incoming: Incoming,
+               parse: Parse | None = None) -> Outcome:
+        """Answer one event; `state` is updated in place and must be saved by the caller."""
+        if incoming.text is not None and incoming.command is None:
+            return self._handle_text(state, incoming.text, parse)
+        turn = Turn(state=state, language=state.language, today=self.today())
+        if incoming.command is not None:
+            self._handle_command(turn, incoming.command, incoming.args)
+        elif incoming.action is not None:
+            self._handle_action(turn, incoming.action)
+        else:
+            self._handle_media(turn, incoming.media or "unknown")
+        return turn.outcome
+
+    # ----- free text -------------------------------------------------------------------------
+
+    def _handle_text(self, state: ConversationState, text: str, parse: Parse | None) -> Outcome:
+        text = text[:MAX_PARSE_CHARS]
+        if not text.strip():
+            turn = Turn(state=state, language=state.language, today=self.today())
+            show_menu(turn)
+            return turn.outcome
+        parse = parse or self.understand(text, state)
+        language = parse.language if parse.language in LANGUAGES else state.language
+        turn = Turn(state=state, language=language, today=self.today(), parse=parse)
+        if not state.language_chosen:
+            state.language = language
+        for value in parse.entity_values("region"):
+            state.region = value
+        if parse.intent == "urgent_danger":
+            urgent.respond(turn)
+        elif state.flow in FLOWS and FLOWS[state.flow].on_text(turn, text):
+            pass
+        elif parse.intent in ("affirm", "deny") and state.flow is None:
+            show_menu(turn, intro=turn._("What would you like to know?"))
+        elif parse.confidence < self.clarify_below and parse.intent not in ("greet", "thanks"):
+            self._clarify(turn)
+        else:
+            self._route_intent(turn, parse.intent)
+        if state.language_chosen and language != state.language:
+            self._offer_switch(turn, language)
+        return turn.outcome
+
+    def _route_intent(self, turn: Turn, intent: str) -> None:
+        _ = turn._
+        state = turn.state
+        if intent != "ngo_help" and state.flow is not None:
+            state.end_flow()
+        if intent == "greet":
+            show_welcome(turn, short=True)
+        elif intent == "help":
+            show_menu(turn)
+        elif intent == "change_language":
+            show_language_picker(turn)
+        elif intent == "talk_to_human":
+            FLOWS["handoff"].start(turn)
+        elif intent == "delete_data":
+            ask_forget(turn)
+        elif intent == "family_concern":
+            state.family_mode = True
+            show_answer(turn, intent)
+        elif intent == "ngo_help" and state.region:
+            FLOWS["find"].start(turn)
+        elif intent in FLOW_INTENTS:
+            show_answer(turn, intent)
+            FLOWS[FLOW_INTENTS[intent]].start(turn)
+        elif intent == "stay_rule" and turn.parse and turn.parse.entity_values("date"):
+            FLOWS["stay"].start(turn)
+        else:
+            show_answer(turn, intent)
+
+    def _clarify(self, turn: Turn) -> None:
+        _ = turn._
+        parse = turn.parse
+        assert parse is not None
+        candidates = [name for name, _score in parse.ranking if name in INTENTS
+                      and name not in ("out_of_scope", "affirm", "deny")][:2]
+        if not candidates:
+            show_answer(turn, "out_of_scope")
+            return
+        buttons = [Button(topic_title(name, turn.language), actions.make("topic", name))
+                   for name in candidates]
+        turn.say(_("I am not sure I understood. Did you mean one of these?"), buttons,
+                 [Button(_("Menu"), "menu"), Button(_("Talk to a person"), "human")])
+
+    def _offer_switch(self, turn: Turn, language: str) -> None:
+        _ = turn._
+        turn.say(_("Shall I answer in {language} from now on?").format(
+            language=LANGUAGE_NAMES[language]),
+            [Button(_("Yes, switch"), actions.make("lang", language))])
+
+    # ----- commands --------------------------------------------------------------------------
+
+    def _handle_command(self, turn: Turn, command: str, args: str) -> None:
+        state = turn.state
+        if command == "start":
+            payload = args.strip().split()[0] if args.strip() else ""
+            if payload in LANGUAGES:
+                state.language = turn.language = payload
+                state.language_chosen = True
+            elif payload and actions.ACTION.match(f"c:{payload}"):
+                turn.effect("campaign", tag=payload[:24])
+            state.end_flow()
+            show_welcome(turn, short=False)
+        elif command in ("menu", "help"):
+            state.end_flow()
+            show_menu(turn)
+        elif command == "language":
+            show_language_picker(turn)
+        elif command == "human":
+            state.end_flow()
+            FLOWS["handoff"].start(turn)
+        elif command == "privacy":
+            show_more(turn, "privacy")
+        elif command == "forget":
+            ask_forget(turn)
+        elif command == "hide":
+            turn.effect("hide")
+        elif command == "stop":
+            FLOWS["handoff"].stop(turn)
+        else:
+            turn.say(turn._("I don't know that command. Here is the menu."))
+            show_menu(turn)
+
+    # ----- buttons ---------------------------------------------------------------------------
+
+    def _handle_action(self, turn: Turn, action: str) -> None:
+        _ = turn._
+        state = turn.state
+        parsed = actions.split(action)
+        if parsed is None:
+            turn.say(_("That button is no longer valid. Here is the menu."))
+            show_menu(turn)
+            return
+        name, args = parsed
+        if name == "menu":
+            state.end_flow()
+            show_menu(turn)
+        elif name == "topic" and args and args[0] in INTENTS:
+            if args[0] == "talk_to_human":
+                FLOWS["handoff"].start(turn)
+            elif args[0] in FLOW_INTENTS:
+                self._route_intent(turn, args[0])
+            else:
+                state.end_flow()
+                show_answer(turn, args[0])
+        elif name == "more" and args and args[0] in INTENTS:
+            show_more(turn, args[0])
+        elif name == "lang" and args == ["pick"]:
+            show_language_picker(turn)
+        elif name == "lang" and args and args[0] in LANGUAGES:
+            state.language = turn.language = args[0]
+            state.language_chosen = True
+            turn.say(turn._("I will answer in {language}.").format(
+                language=LANGUAGE_NAMES[args[0]]))
+            show_menu(turn)
+        elif name == "family" and args in (["on"], ["off"]):
+            state.family_mode = args[0] == "on"
+            turn.say(_("Fine: I will word answers for someone asking about a relative.")
+                     if state.family_mode else _("Fine: I will answer about yourself."))
+            show_menu(turn)
+        elif name == "forget" and args == ["ask"]:
+            ask_forget(turn)
+        elif name == "forget" and args == ["yes"]:
+            state.reset()
+            turn.effect("forget")
+            turn.say(_("Done. Everything we kept about you has been deleted."),
+                     [Button(_("Menu"), "menu")])
+        elif name == "forget" and args == ["no"]:
+            turn.say(_("Nothing was deleted."), [Button(_("Menu"), "menu")])
+        elif name == "hide":
+            turn.effect("hide")
+        elif name == "human":
+            FLOWS["handoff"].start(turn)
+        elif name == "urgent":
+            urgent.on_action(turn, args)
+        elif name == "flow" and args and args[0] in FLOWS:
+            FLOWS[args[0]].start(turn)
+        elif name in FLOWS and FLOWS[name].on_action(turn, args):
+            pass
+        else:
+            turn.say(_("That button is no longer valid. Here is the menu."))
+            show_menu(turn)
+
+    # ----- media -----------------------------------------------------------------------------
+
+    def _handle_media(self, turn: Turn, media: str) -> None:
+        _ = turn._
+        if media == "voice":
+            text = _("I cannot listen to voice messages. Please type your question, "
+                     "or talk to a person.")
+        elif media in ("contact", "location"):
+            text = _("I did not save what you shared: I don't need your contact or location. "
+                     "Please type your question.")
+        elif media == "sticker":
+            text = _("I understand only text. Please type your question or pick a topic.")
+        else:
+            text = _("I can only read text here. Please type your question, "
+                     "or talk to a person if you want to send a file.")
+        turn.say(text, [Button(_("Talk to a person"), "human"), Button(_("Menu"), "menu")])
+
+
+def show_welcome(turn: Turn, short: bool) -> None:
+    """Greet the person: what the bot does and does not, the privacy promise, languages."""
+    _ = turn._
+    if short:
+        answer = get_answer("greet", turn.language)
+        text = answer.short if answer else _("Hello!")
+        turn.say(text)
+        show_menu(turn)
+        return
+    turn.say(
+        _("<b>Salam! I am Sapar, a safe-migration assistant.</b>\n"
+          "I answer questions on work abroad: agencies and fees, the Russian entry ban and "
+          "control list, the 90-day rule, documents, and signs of trafficking. "
+          "I can connect you with a hotline operator.\n"
+          "I am not a lawyer or the police, and I cannot check your name in official lists.")
+        + "\n\n" + _("<b>Privacy:</b> I do not keep your name, number or Telegram id. "
+                     "Operators see only a case code. /forget deletes everything."),
+        [Button(name, actions.make("lang", code)) for code, name in LANGUAGE_NAMES.items()],
+    )
+    show_menu(turn)
+
+
+def show_menu(turn: Turn, intro: str | None = None) -> None:
+    """Show the topic menu."""
+    _ = turn._
+    rows: list[list[Button]] = [
+        [Button(topic_title(name, turn.language), actions.make("topic", name))]
+        for name in MENU_TOPICS
+    ]
+    rows.append([Button(_("Check my situation"), "flow:check"),
+                 Button(_("Count my days"), "flow:stay")])
+    rows.append([Button(_("Talk to a person"), "human"),
+                 Button(_("Find help near me"), "flow:find")])
+    rows.append([Button(_("For families"), actions.make("topic", "family_concern")),
+                 Button(_("Language"), "lang:pick")])
+    turn.say(intro or _("Choose a topic, or just write your question."), *rows)
+
+
+def show_language_picker(turn: Turn) -> None:
+    """Offer the three languages."""
+    turn.say(turn._("Choose a language:"),
+             [Button(name, actions.make("lang", code)) for code, name in LANGUAGE_NAMES.items()])
+
+
+def ask_forget(turn: Turn) -> None:
+    """Ask for confirmation before deleting everything about the person."""
+    _ = turn._
+    turn.say(_("Delete everything we keep about you (language, settings, conversation and "
+               "hotline cases)? This cannot be undone."),
+             [Button(_("Yes, delete"), "forget:yes"), Button(_("No"), "forget:no")])

@@ -1,0 +1,46 @@
+"""Build the pieces every front end shares: database, parser, dialogue, chat service."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+from sqlite_utils import Database
+
+from bot.dialogue import Dialogue
+from bot.pseudonym import Pseudonymizer
+from bot.service import ChatService
+from bot.settings import Settings
+from bot.storage import open_database
+from nlu.types import Parser
+
+
+@dataclass
+class Runtime:
+    """Everything a front end needs, built once at start."""
+
+    settings: Settings
+    db: Database
+    parser: Parser
+    dialogue: Dialogue
+    service: ChatService
+    pseudonymizer: Pseudonymizer
+
+
+def configure_logging(level: str) -> None:
+    """Log to stderr; keep HTTP libraries quiet (their lines would carry the bot token)."""
+    logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    for noisy in ("httpx", "httpcore", "apscheduler"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)
+
+
+def build_runtime(settings: Settings, parser: Parser | None = None) -> Runtime:
+    """Open the database (migrating it), load the parser and build the dialogue."""
+    from nlu.parser import CLARIFY_BELOW, load_parser
+
+    db = open_database(settings.database_path)
+    parser = parser or load_parser(settings.nlu_engine, settings.rasa_url)
+    dialogue = Dialogue(parser, clarify_below=CLARIFY_BELOW)
+    pseudonymizer = Pseudonymizer(settings.secret_key)
+    service = ChatService(db, dialogue, pseudonymizer, settings.default_language)
+    return Runtime(settings, db, parser, dialogue, service, pseudonymizer)

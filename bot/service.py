@@ -1,0 +1,57 @@
+"""One person's turn end to end: pseudonym, stored state, dialogue, and the stored effects."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlite_utils import Database
+
+from bot.dialogue import ConversationState, Dialogue, Incoming, Outcome
+from bot.pseudonym import Pseudonymizer
+from bot.users import UserStore
+from nlu.types import Parse
+
+
+@dataclass
+class TurnResult:
+    """The dialogue's outcome plus who it was for (by pseudonym) and their state after it."""
+
+    user_key: str
+    state: ConversationState
+    outcome: Outcome
+
+
+class ChatService:
+    """Load a person's state, let the dialogue answer, save what changed, apply forgetting."""
+
+    def __init__(self, db: Database, dialogue: Dialogue, pseudonymizer: Pseudonymizer,
+                 default_language: str) -> None:
+        self.users = UserStore(db)
+        self.dialogue = dialogue
+        self.pseudonymizer = pseudonymizer
+        self.default_language = default_language
+
+    def state_for(self, chat_id: int | str) -> tuple[str, ConversationState]:
+        """Return a person's pseudonym and saved state (a fresh one for a new person)."""
+        user_key = self.pseudonymizer.user_key(chat_id)
+        record = self.users.get(user_key)
+        language = record.language if record else self.default_language
+        return user_key, ConversationState.from_dict(self.users.load_state(user_key), language)
+
+    def handle(self, chat_id: int | str, incoming: Incoming, parse: Parse | None = None
+               ) -> TurnResult:
+        """Answer one event from a private chat and persist the result."""
+        user_key, state = self.state_for(chat_id)
+        outcome = self.dialogue.handle(state, incoming, parse)
+        if outcome.effect("forget"):
+            self.users.forget(user_key)
+            return TurnResult(user_key, state, outcome)
+        record = self.users.touch(user_key, state.language)
+        if record.language != state.language:
+            record.language = state.language
+            self.users.save(record)
+        self.users.save_state(user_key, state.to_dict())
+        campaign = outcome.effect("campaign")
+        if campaign:
+            self.users.count_campaign(str(campaign.data["tag"]))
+        return TurnResult(user_key, state, outcome)

@@ -1,0 +1,185 @@
+"""All configuration, read once from the environment (and an optional `.env`)."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import time
+from pathlib import Path
+from urllib.parse import urlparse
+
+from dotenv import dotenv_values
+
+from nlu.intents import LANGUAGES
+
+DEFAULT_API_BASE_URL = "https://api.telegram.org/bot"
+SECRET_KEY_FILE = "secret.key"
+ENGINES = ("embedded", "rasa")
+
+
+class SettingsError(ValueError):
+    """A configuration value is missing or malformed; the message names the variable."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Every setting Sapar reads; build it with `load_settings()`."""
+
+    telegram_bot_token: str | None
+    telegram_api_base_url: str
+    operator_chat_id: int | None
+    data_dir: Path
+    secret_key: bytes = field(repr=False)
+    nlu_engine: str
+    rasa_url: str
+    default_language: str
+    webhook_url: str | None
+    webhook_listen: str
+    webhook_port: int
+    webhook_secret: str | None = field(repr=False)
+    office_hours: tuple[time, time]
+    office_days: tuple[int, ...]
+    claim_timeout_minutes: int
+    retention_days: int
+    log_level: str
+
+    @property
+    def database_path(self) -> Path:
+        """Return the SQLite file inside the data directory."""
+        return self.data_dir / "sapar.db"
+
+
+def _read_env(environ: Mapping[str, str] | None, env_file: Path | None) -> dict[str, str]:
+    values: dict[str, str] = {}
+    if env_file is not None and env_file.is_file():
+        values.update({k: v for k, v in dotenv_values(env_file).items() if v is not None})
+    values.update(os.environ if environ is None else environ)
+    return {k: v.strip() for k, v in values.items()}
+
+
+def _int(env: dict[str, str], name: str, default: int | None, *, minimum: int | None = None
+         ) -> int | None:
+    raw = env.get(name, "")
+    if raw == "":
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise SettingsError(f"{name} must be a whole number, got {raw!r}") from None
+    if minimum is not None and value < minimum:
+        raise SettingsError(f"{name} must be at least {minimum}, got {value}")
+    return value
+
+
+def _choice(env: dict[str, str], name: str, choices: tuple[str, ...], default: str) -> str:
+    value = env.get(name, "") or default
+    if value not in choices:
+        raise SettingsError(f"{name} must be one of {', '.join(choices)}, got {value!r}")
+    return value
+
+
+def _url(env: dict[str, str], name: str, default: str | None, schemes: tuple[str, ...]
+         ) -> str | None:
+    value = env.get(name, "") or default
+    if value is None:
+        return None
+    parsed = urlparse(value)
+    if parsed.scheme not in schemes or not parsed.netloc:
+        raise SettingsError(
+            f"{name} must be a {' or '.join(schemes)} URL with a host, got {value!r}")
+    return value
+
+
+def _office_hours(env: dict[str, str]) -> tuple[time, time]:
+    raw = env.get("SAPAR_OFFICE_HOURS", "") or "09:00-18:00"
+    try:
+        start_text, end_text = raw.split("-")
+        start, end = time.fromisoformat(start_text.strip()), time.fromisoformat(end_text.strip())
+    except ValueError:
+        raise SettingsError(
+            f"SAPAR_OFFICE_HOURS must look like 09:00-18:00, got {raw!r}") from None
+    return start, end
+
+
+def _office_days(env: dict[str, str]) -> tuple[int, ...]:
+    raw = env.get("SAPAR_OFFICE_DAYS", "") or "1-5"
+    days: set[int] = set()
+    try:
+        for part in raw.split(","):
+            first, _, last = part.strip().partition("-")
+            days.update(range(int(first), int(last or first) + 1))
+    except ValueError:
+        raise SettingsError(
+            f"SAPAR_OFFICE_DAYS must look like 1-5 or 1,3,5 (1 = Monday), got {raw!r}") from None
+    if not days or not days <= set(range(1, 8)):
+        raise SettingsError(f"SAPAR_OFFICE_DAYS must use days 1 (Monday) to 7, got {raw!r}")
+    return tuple(sorted(days))
+
+
+def _secret_key(env: dict[str, str], data_dir: Path) -> bytes:
+    raw = env.get("SAPAR_SECRET_KEY", "")
+    if raw:
+        if len(raw) < 32:
+            raise SettingsError("SAPAR_SECRET_KEY must be at least 32 characters long")
+        return raw.encode()
+    key_file = data_dir / SECRET_KEY_FILE
+    if key_file.exists():
+        key = key_file.read_text().strip()
+        if len(key) < 32:
+            raise SettingsError(f"SAPAR_SECRET_KEY file {key_file} is shorter than 32 characters")
+        return key.encode()
+    key = secrets.token_hex(32)
+    fd = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w") as handle:
+        handle.write(key + "\n")
+    return key.encode()
+
+
+def load_settings(environ: Mapping[str, str] | None = None,
+                  env_file: Path | None = Path(".env")) -> Settings:
+    """Read and validate every setting; raise SettingsError naming the bad variable."""
+    env = _read_env(environ, env_file)
+    data_dir = Path(env.get("SAPAR_DATA_DIR", "") or "./data")
+    try:
+        data_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise SettingsError(f"SAPAR_DATA_DIR {str(data_dir)!r} cannot be created: {error}"
+                            ) from None
+    token = env.get("TELEGRAM_BOT_TOKEN", "") or None
+    if token is not None and (":" not in token or not token.split(":", 1)[0].isdigit()):
+        raise SettingsError("TELEGRAM_BOT_TOKEN does not look like a bot token (digits:secret)")
+    operator_chat_id = _int(env, "OPERATOR_CHAT_ID", None)
+    if operator_chat_id is not None and operator_chat_id >= 0:
+        raise SettingsError(
+            "OPERATOR_CHAT_ID must be a supergroup id (negative, like -1001234567890), "
+            f"got {operator_chat_id}")
+    webhook_secret = env.get("SAPAR_WEBHOOK_SECRET", "") or None
+    if webhook_secret is not None and not all(c.isalnum() or c in "_-" for c in webhook_secret):
+        raise SettingsError("SAPAR_WEBHOOK_SECRET may contain only A-Z, a-z, 0-9, _ and -")
+    log_level = (env.get("SAPAR_LOG_LEVEL", "") or "INFO").upper()
+    if log_level not in ("DEBUG", "INFO", "WARNING", "ERROR"):
+        raise SettingsError(f"SAPAR_LOG_LEVEL must be DEBUG, INFO, WARNING or ERROR, got "
+                            f"{log_level!r}")
+    return Settings(
+        telegram_bot_token=token,
+        telegram_api_base_url=_url(env, "TELEGRAM_API_BASE_URL", DEFAULT_API_BASE_URL,
+                                   ("http", "https")) or DEFAULT_API_BASE_URL,
+        operator_chat_id=operator_chat_id,
+        data_dir=data_dir,
+        secret_key=_secret_key(env, data_dir),
+        nlu_engine=_choice(env, "NLU_ENGINE", ENGINES, "embedded"),
+        rasa_url=_url(env, "RASA_URL", "http://127.0.0.1:5005", ("http", "https"))
+        or "http://127.0.0.1:5005",
+        default_language=_choice(env, "SAPAR_DEFAULT_LANGUAGE", LANGUAGES, "ky"),
+        webhook_url=_url(env, "SAPAR_WEBHOOK_URL", None, ("https",)),
+        webhook_listen=env.get("SAPAR_WEBHOOK_LISTEN", "") or "127.0.0.1",
+        webhook_port=_int(env, "SAPAR_WEBHOOK_PORT", 8443, minimum=1) or 8443,
+        webhook_secret=webhook_secret,
+        office_hours=_office_hours(env),
+        office_days=_office_days(env),
+        claim_timeout_minutes=_int(env, "SAPAR_CLAIM_TIMEOUT_MINUTES", 15, minimum=1) or 15,
+        retention_days=_int(env, "SAPAR_RETENTION_DAYS", 30, minimum=1) or 30,
+        log_level=log_level,
+    )

@@ -1,0 +1,84 @@
+"""Count days of stay in Russia under the 90-days-per-calendar-year rule (since 1 Jan 2025).
+
+Counting convention: the day of entry and the day of exit both count as days of stay.
+Rule sources: Federal Law 260-FZ of 8 Aug 2024 (Russian MFA: from 1 Jan 2025 at most 90 days
+in total per calendar year; regional MVD: a continuous stay may not exceed 90 days either).
+"""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+LIMIT_DAYS = 90
+RULE_SINCE = date(2025, 1, 1)
+
+
+class TripError(ValueError):
+    """The dates cannot describe real trips; `reason` says why."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+@dataclass(frozen=True)
+class Trip:
+    """One stay in Russia; `exit` is None while the person is still there."""
+
+    entry: date
+    exit: date | None = None
+
+    def days_in_year(self, year: int, today: date) -> int:
+        """Return how many days of this trip fall in a calendar year (up to today)."""
+        start = max(self.entry, date(year, 1, 1))
+        end = min(self.exit or today, date(year, 12, 31))
+        return max(0, (end - start).days + 1)
+
+
+@dataclass(frozen=True)
+class StayResult:
+    """What the calculator tells the person."""
+
+    year: int
+    days_used: int
+    days_left: int
+    in_russia: bool
+    last_legal_day: date | None
+    overstay_days: int
+    has_contract: bool
+
+
+def validate(trips: list[Trip], today: date) -> None:
+    """Raise TripError for future dates, exits before entries, overlaps or two open trips."""
+    for trip in trips:
+        if trip.entry > today or (trip.exit is not None and trip.exit > today):
+            raise TripError("future")
+        if trip.exit is not None and trip.exit < trip.entry:
+            raise TripError("exit_before_entry")
+    if sum(1 for trip in trips if trip.exit is None) > 1:
+        raise TripError("two_open_trips")
+    ordered = sorted(trips, key=lambda t: t.entry)
+    for earlier, later in itertools.pairwise(ordered):
+        if earlier.exit is None or earlier.exit >= later.entry:
+            raise TripError("overlap")
+
+
+def calculate(trips: list[Trip], today: date, has_contract: bool) -> StayResult:
+    """Count days used this calendar year, days left and the last legal day."""
+    validate(trips, today)
+    year = today.year
+    used = sum(trip.days_in_year(year, today) for trip in trips)
+    current = next((trip for trip in trips if trip.exit is None), None)
+    if current is None:
+        return StayResult(year, used, max(0, LIMIT_DAYS - used), False, None,
+                          max(0, used - LIMIT_DAYS), has_contract)
+    used_elsewhere = used - current.days_in_year(year, today)
+    start_this_year = max(current.entry, date(year, 1, 1))
+    year_cap = start_this_year + timedelta(days=LIMIT_DAYS - used_elsewhere - 1)
+    continuous_cap = current.entry + timedelta(days=LIMIT_DAYS - 1)
+    last_day = continuous_cap if year_cap.year > year else min(year_cap, continuous_cap)
+    overstay = max(0, (today - last_day).days)
+    days_left = max(0, (last_day - today).days)
+    return StayResult(year, used, days_left, True, last_day, overstay, has_contract)

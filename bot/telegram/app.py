@@ -1,0 +1,120 @@
+"""Build the python-telegram-bot Application: every handler is registered in one place."""
+
+from __future__ import annotations
+
+import logging
+
+from telegram import Update
+from telegram.ext import (
+    AIORateLimiter,
+    Application,
+    ApplicationBuilder,
+    CallbackQueryHandler,
+    CommandHandler,
+    MessageHandler,
+    TypeHandler,
+    filters,
+)
+
+from bot.runtime import Runtime, build_runtime
+from bot.settings import Settings
+from bot.telegram import handlers
+from bot.telegram.commands import COMMANDS, publish_commands
+from bot.telegram.desk import HandoffDesk, NoOperatorDesk
+from bot.telegram.gates import only_private_or_operators
+
+logger = logging.getLogger(__name__)
+
+GATE_GROUP = -2
+USER_GROUP = 0
+OPERATOR_GROUP = 1
+
+
+def register_handlers(application: Application, operator_chat_id: int | None) -> None:
+    """Register every handler. Order matters: gates first, then users, then operators."""
+    application.add_handler(TypeHandler(Update, only_private_or_operators), group=GATE_GROUP)
+
+    private = filters.ChatType.PRIVATE
+    commands = [name for name, _description in COMMANDS]
+    application.add_handler(CommandHandler(commands, handlers.on_command, filters=private),
+                            group=USER_GROUP)
+    application.add_handler(MessageHandler(private & filters.COMMAND, handlers.on_command),
+                            group=USER_GROUP)
+    application.add_handler(
+        MessageHandler(private & filters.UpdateType.EDITED_MESSAGE, handlers.on_edited),
+        group=USER_GROUP)
+    application.add_handler(
+        MessageHandler(private & filters.UpdateType.MESSAGE & filters.TEXT, handlers.on_text),
+        group=USER_GROUP)
+    application.add_handler(
+        MessageHandler(private & filters.UpdateType.MESSAGE & ~filters.TEXT, handlers.on_media),
+        group=USER_GROUP)
+    application.add_handler(CallbackQueryHandler(handlers.on_button), group=USER_GROUP)
+
+    if operator_chat_id is not None:
+        from hotline.telegram import register_operator_handlers
+
+        register_operator_handlers(application, operator_chat_id, group=OPERATOR_GROUP)
+    application.add_error_handler(handlers.on_error)
+
+
+def make_desk(runtime: Runtime) -> HandoffDesk:
+    """Return the hotline desk, or the numbers-only desk when no operators' chat is set."""
+    if runtime.settings.operator_chat_id is None:
+        return NoOperatorDesk()
+    from hotline.desk import OperatorDesk
+
+    return OperatorDesk(runtime)
+
+
+async def _post_init(application: Application) -> None:
+    await publish_commands(application)
+    desk = application.bot_data["desk"]
+    startup = getattr(desk, "startup", None)
+    if startup is not None:
+        await startup(application)
+
+
+async def _post_shutdown(application: Application) -> None:
+    shutdown = getattr(application.bot_data["desk"], "shutdown", None)
+    if shutdown is not None:
+        await shutdown()
+
+
+def build_application(runtime: Runtime, *, updater: bool = True) -> Application:
+    """Build the Application against the configured Bot API (TELEGRAM_API_BASE_URL)."""
+    settings = runtime.settings
+    assert settings.telegram_bot_token is not None
+    builder = (
+        ApplicationBuilder()
+        .token(settings.telegram_bot_token)
+        .base_url(settings.telegram_api_base_url)
+        .base_file_url(settings.telegram_api_base_url.replace("/bot", "/file/bot", 1))
+        .rate_limiter(AIORateLimiter(max_retries=3))
+        .post_init(_post_init)
+        .post_shutdown(_post_shutdown)
+        .connect_timeout(10).read_timeout(15).write_timeout(15).pool_timeout(10)
+        .get_updates_read_timeout(40)
+    )
+    if not updater:
+        builder = builder.updater(None)
+    application = builder.build()
+    application.bot_data["runtime"] = runtime
+    application.bot_data["operator_chat_id"] = settings.operator_chat_id
+    application.bot_data["desk"] = make_desk(runtime)
+    register_handlers(application, settings.operator_chat_id)
+    return application
+
+
+def run_bot(settings: Settings) -> int:
+    """Run the bot until stopped: webhook when SAPAR_WEBHOOK_URL is set, else long polling."""
+    runtime = build_runtime(settings)
+    application = build_application(runtime)
+    if settings.webhook_url:
+        application.run_webhook(
+            listen=settings.webhook_listen, port=settings.webhook_port,
+            url_path="telegram", webhook_url=settings.webhook_url.rstrip("/") + "/telegram",
+            secret_token=settings.webhook_secret, allowed_updates=Update.ALL_TYPES)
+    else:
+        application.run_polling(allowed_updates=Update.ALL_TYPES)
+    return 0

@@ -1,0 +1,74 @@
+"""The seam between the bot and the hotline: who takes a hand-off and how messages relay."""
+
+from __future__ import annotations
+
+from typing import Any, Protocol
+
+from telegram import Message
+from telegram.ext import ContextTypes
+
+from bot.dialogue import ConversationState
+from content.directory import find
+from content.i18n import gettext_for
+
+
+class HandoffDesk(Protocol):
+    """What the Telegram handlers need from the hotline side."""
+
+    async def open_case(self, context: ContextTypes.DEFAULT_TYPE, chat_id: int, user_key: str,
+                        state: ConversationState, request: dict[str, Any]) -> bool:
+        """Open (or reuse) a case for a hand-off; return False when nobody can take it."""
+
+    async def relay_from_user(self, context: ContextTypes.DEFAULT_TYPE, message: Message,
+                              user_key: str, state: ConversationState) -> bool:
+        """Copy a user's message to their open case; return False when there is none."""
+
+    async def user_edited(self, context: ContextTypes.DEFAULT_TYPE, message: Message,
+                          user_key: str) -> None:
+        """Carry a user's edit over to the operator side."""
+
+    async def close_by_user(self, context: ContextTypes.DEFAULT_TYPE, user_key: str) -> None:
+        """Close the user's open case because they ended it."""
+
+    async def forget(self, context: ContextTypes.DEFAULT_TYPE, user_key: str) -> None:
+        """Close and delete every case of a user."""
+
+
+def fallback_contacts(language: str, region: str | None = None) -> str:
+    """Return the hotline and help numbers to give when no operator can take the chat."""
+    _ = gettext_for(language)
+    contacts = find(kind="hotline", country="KG") + find(kind="embassy")
+    contacts += [c for c in find(country="KG", region=region) if c.kind == "ngo" and c.regions
+                 ] if region else []
+    body = "\n\n".join(c.render(language) for c in contacts[:6])
+    return _("You can call or write to these lines:") + "\n\n" + body
+
+
+class NoOperatorDesk:
+    """Used when no operators' chat is configured: give the numbers instead of a person."""
+
+    async def open_case(self, context: ContextTypes.DEFAULT_TYPE, chat_id: int, user_key: str,
+                        state: ConversationState, request: dict[str, Any]) -> bool:
+        """Tell the person no operator is connected to this bot, and give the numbers."""
+        _ = gettext_for(state.language)
+        state.handoff = None
+        await context.bot.send_message(
+            chat_id, _("No hotline operator is connected to this bot right now.") + "\n\n"
+            + fallback_contacts(state.language, request.get("region")), parse_mode="HTML",
+            disable_web_page_preview=True)
+        return False
+
+    async def relay_from_user(self, context: ContextTypes.DEFAULT_TYPE, message: Message,
+                              user_key: str, state: ConversationState) -> bool:
+        """There are no cases to relay to."""
+        return False
+
+    async def user_edited(self, context: ContextTypes.DEFAULT_TYPE, message: Message,
+                          user_key: str) -> None:
+        """Nothing to carry over."""
+
+    async def close_by_user(self, context: ContextTypes.DEFAULT_TYPE, user_key: str) -> None:
+        """Nothing to close."""
+
+    async def forget(self, context: ContextTypes.DEFAULT_TYPE, user_key: str) -> None:
+        """Nothing to delete."""

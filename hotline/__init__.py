@@ -1,0 +1,1 @@
+"""Anonymous hand-off of chats to hotline operators and partner NGOs."""

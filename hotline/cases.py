@@ -1,0 +1,207 @@
+"""Cases: opaque codes, status, priority, claims, transcripts, links, forgetting, retention."""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from sqlite_utils import Database
+from sqlite_utils.db import NotFoundError
+
+CODE_ALPHABET = "ACDEFGHJKLMNPQRTUVWXY3479"  # no look-alikes (0/O, 1/I, 5/S, 8/B)
+OPEN = ("waiting", "active")
+
+
+def now() -> str:
+    """Return the current UTC time as ISO text."""
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+def new_case_code() -> str:
+    """Return a random case code such as 'K7-QMXD' (never derived from any id)."""
+    letters = "".join(secrets.choice(CODE_ALPHABET) for _ in range(6))
+    return f"{letters[:2]}-{letters[2:]}"
+
+
+@dataclass
+class Case:
+    """One hand-off."""
+
+    case_code: str
+    user_key: str | None
+    chat_enc: str | None
+    status: str
+    priority: str
+    language: str
+    topic: str
+    region: str | None
+    consent: str
+    summary: str | None
+    desk_chat_id: int | None
+    thread_id: int | None
+    created_at: str
+    claimed_at: str | None = None
+    closed_at: str | None = None
+    operator_key: str | None = None
+    fallback_sent: int = 0
+
+    @classmethod
+    def from_row(cls, row: dict[str, Any]) -> Case:
+        """Build a case from a database row."""
+        names = cls.__dataclass_fields__
+        return cls(**{k: v for k, v in row.items() if k in names})
+
+    @property
+    def urgent(self) -> bool:
+        """Return True for urgent cases."""
+        return self.priority == "urgent"
+
+
+class CaseStore:
+    """Every read and write of the hotline tables."""
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    def get(self, case_code: str) -> Case | None:
+        """Return a case by code."""
+        try:
+            return Case.from_row(self.db["cases"].get(case_code))
+        except NotFoundError:
+            return None
+
+    def open_for_user(self, user_key: str) -> Case | None:
+        """Return the user's open case, if any."""
+        rows = list(self.db["cases"].rows_where(
+            "user_key = ? AND status IN ('waiting', 'active')", [user_key],
+            order_by="created_at desc", limit=1))
+        return Case.from_row(rows[0]) if rows else None
+
+    def by_thread(self, desk_chat_id: int, thread_id: int) -> Case | None:
+        """Return the case whose forum topic this is."""
+        rows = list(self.db["cases"].rows_where(
+            "desk_chat_id = ? AND thread_id = ?", [desk_chat_id, thread_id], limit=1))
+        return Case.from_row(rows[0]) if rows else None
+
+    def create(self, *, user_key: str, chat_enc: str, priority: str, language: str, topic: str,
+               region: str | None, consent: str, summary: str | None, desk_chat_id: int | None
+               ) -> Case:
+        """Open a new waiting case with a fresh code."""
+        while True:
+            code = new_case_code()
+            if self.get(code) is None:
+                break
+        row = {"case_code": code, "user_key": user_key, "chat_enc": chat_enc,
+               "status": "waiting", "priority": priority, "language": language,
+               "topic": topic, "region": region, "consent": consent, "summary": summary,
+               "desk_chat_id": desk_chat_id, "thread_id": None, "created_at": now(),
+               "fallback_sent": 0, "purged": 0}
+        self.db["cases"].insert(row)
+        self.db.conn.commit()
+        return Case.from_row(row)
+
+    def set_thread(self, case_code: str, thread_id: int) -> None:
+        """Remember the forum topic of a case."""
+        self.db["cases"].update(case_code, {"thread_id": thread_id})
+        self.db.conn.commit()
+
+    def raise_priority(self, case_code: str) -> None:
+        """Make a case urgent (a danger message arrived during the hand-off)."""
+        self.db["cases"].update(case_code, {"priority": "urgent"})
+        self.db.conn.commit()
+
+    def claim(self, case_code: str, operator_key: str) -> bool:
+        """Claim a waiting case; exactly one of several simultaneous claims wins."""
+        cursor = self.db.execute(
+            "UPDATE cases SET status = 'active', operator_key = ?, claimed_at = ? "
+            "WHERE case_code = ? AND status = 'waiting'", [operator_key, now(), case_code])
+        self.db.conn.commit()
+        return cursor.rowcount == 1
+
+    def close(self, case_code: str, closed_by: str, reason: str | None) -> bool:
+        """Close an open case; return False when it was already closed."""
+        cursor = self.db.execute(
+            "UPDATE cases SET status = 'closed', closed_at = ?, closed_by = ?, close_reason = ? "
+            "WHERE case_code = ? AND status IN ('waiting', 'active')",
+            [now(), closed_by, reason, case_code])
+        self.db.conn.commit()
+        return cursor.rowcount == 1
+
+    def mark_fallback_sent(self, case_code: str) -> None:
+        """Remember that the user already got the fall-back numbers for this case."""
+        self.db["cases"].update(case_code, {"fallback_sent": 1})
+        self.db.conn.commit()
+
+    def waiting_unclaimed_since(self, cutoff: datetime) -> list[Case]:
+        """Return waiting cases opened before a time that have not had the fall-back yet."""
+        return [Case.from_row(r) for r in self.db["cases"].rows_where(
+            "status = 'waiting' AND fallback_sent = 0 AND created_at <= ?",
+            [cutoff.isoformat(timespec="seconds")])]
+
+    def add_transcript(self, case_code: str, author: str, text: str) -> None:
+        """Append a line to a case's transcript (author: user, operator, note, system)."""
+        self.db["transcripts"].insert({"case_code": case_code, "at": now(), "author": author,
+                                       "text": text})
+        self.db.conn.commit()
+
+    def transcript(self, case_code: str) -> list[dict[str, Any]]:
+        """Return a case's transcript lines, oldest first."""
+        return list(self.db["transcripts"].rows_where("case_code = ?", [case_code],
+                                                      order_by="id"))
+
+    def link(self, case_code: str, user_message_id: int, desk_message_id: int, direction: str
+             ) -> None:
+        """Remember which message on one side is the copy of which on the other."""
+        self.db["message_links"].insert({
+            "case_code": case_code, "user_message_id": user_message_id,
+            "desk_message_id": desk_message_id, "direction": direction, "created_at": now()})
+        self.db.conn.commit()
+
+    def desk_message_for(self, case_code: str, user_message_id: int) -> int | None:
+        """Return the operators' copy of a user message."""
+        rows = list(self.db["message_links"].rows_where(
+            "case_code = ? AND user_message_id = ?", [case_code, user_message_id], limit=1))
+        return rows[0]["desk_message_id"] if rows else None
+
+    def user_message_for(self, case_code: str, desk_message_id: int) -> int | None:
+        """Return the user's copy of an operators' message."""
+        rows = list(self.db["message_links"].rows_where(
+            "case_code = ? AND desk_message_id = ?", [case_code, desk_message_id], limit=1))
+        return rows[0]["user_message_id"] if rows else None
+
+    def is_blocked(self, user_key: str) -> bool:
+        """Return True when operators blocked this pseudonym from the hand-off."""
+        return self.db["blocked"].count_where("user_key = ?", [user_key]) > 0
+
+    def block(self, user_key: str, reason: str | None) -> None:
+        """Block a pseudonym from the hand-off."""
+        self.db["blocked"].upsert({"user_key": user_key, "blocked_at": now(),
+                                   "reason": reason or ""}, pk="user_key")
+        self.db.conn.commit()
+
+    def forget_user(self, user_key: str) -> list[Case]:
+        """Delete every case of a user with its messages; return the ones that were open."""
+        cases = [Case.from_row(r) for r in self.db["cases"].rows_where("user_key = ?",
+                                                                         [user_key])]
+        with self.db.conn:
+            for case in cases:
+                for table in ("transcripts", "message_links", "outbox"):
+                    self.db[table].delete_where("case_code = ?", [case.case_code])
+            self.db["cases"].delete_where("user_key = ?", [user_key])
+        return [case for case in cases if case.status in OPEN]
+
+    def purge_expired(self, retention_days: int, at: datetime | None = None) -> int:
+        """Delete texts of cases closed longer ago than the retention period; unlink the user."""
+        cutoff = ((at or datetime.now(UTC)) - timedelta(days=retention_days)).isoformat(
+            timespec="seconds")
+        codes = [r["case_code"] for r in self.db["cases"].rows_where(
+            "status = 'closed' AND purged = 0 AND closed_at <= ?", [cutoff])]
+        with self.db.conn:
+            for code in codes:
+                for table in ("transcripts", "message_links", "outbox"):
+                    self.db[table].delete_where("case_code = ?", [code])
+                self.db["cases"].update(code, {"user_key": None, "chat_enc": None,
+                                               "summary": None, "purged": 1})
+        return len(codes)

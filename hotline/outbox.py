@@ -1,0 +1,130 @@
+"""The relay outbox: every relay is written to SQLite before it is sent, and sent once.
+
+A crash or restart resumes every pending row. Rows of one case go out in order; among cases,
+urgent ones first. Bursts of user texts waiting for the same case are merged into one message,
+which keeps the operators' chat inside Telegram's ~20 messages per minute for a group.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from sqlite_utils import Database
+
+from hotline.cases import now
+
+DESK = "desk"
+USER = "user"
+PRIORITY = {"urgent": 10, "normal": 0}
+MERGEABLE = "user_text"
+MAX_MERGED_CHARS = 3500
+
+
+@dataclass
+class OutboxItem:
+    """One pending relay."""
+
+    id: int
+    case_code: str
+    side: str
+    kind: str
+    payload: dict[str, Any]
+    priority: int
+    attempts: int
+
+
+def _item(row: dict[str, Any]) -> OutboxItem:
+    return OutboxItem(row["id"], row["case_code"], row["side"], row["kind"],
+                      json.loads(row["payload"]), row["priority"] or 0, row["attempts"] or 0)
+
+
+class Outbox:
+    """Persisted queue of relays to the operators' side and to users."""
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    def put(self, case_code: str, side: str, kind: str, payload: dict[str, Any],
+            priority: str = "normal") -> int:
+        """Write a relay before anything is sent; return its id."""
+        row_id = self.db["outbox"].insert({
+            "case_code": case_code, "side": side, "kind": kind,
+            "payload": json.dumps(payload, ensure_ascii=False),
+            "priority": PRIORITY.get(priority, 0), "status": "pending", "attempts": 0,
+            "created_at": now()}).last_pk
+        self.db.conn.commit()
+        return int(row_id)
+
+    def has_user_message(self, case_code: str, user_message_id: int) -> bool:
+        """Return True when a user message was already queued (an update seen twice)."""
+        return self.db.execute(
+            "SELECT 1 FROM outbox WHERE case_code = ? AND side = 'desk' "
+            "AND json_extract(payload, '$.user_message_id') = ? "
+            "UNION SELECT 1 FROM message_links WHERE case_code = ? AND user_message_id = ? "
+            "LIMIT 1", [case_code, user_message_id, case_code, user_message_id]
+        ).fetchone() is not None
+
+    def raise_priority(self, case_code: str) -> None:
+        """Move a case's pending relays to the front (it became urgent)."""
+        self.db.execute(
+            "UPDATE outbox SET priority = ? WHERE case_code = ? AND status = 'pending'",
+            [PRIORITY["urgent"], case_code])
+        self.db.conn.commit()
+
+    def next_batch(self, side: str) -> list[OutboxItem]:
+        """Return the next relay(s) to send on one side: one item, or a merged run of texts."""
+        first = list(self.db.query(
+            "SELECT * FROM outbox WHERE side = ? AND status = 'pending' "
+            "ORDER BY (SELECT MAX(priority) FROM outbox o2 WHERE o2.case_code = outbox.case_code "
+            "AND o2.status = 'pending' AND o2.side = outbox.side) DESC, id LIMIT 1", [side]))
+        if not first:
+            return []
+        head = next(iter(self.db.query(
+            "SELECT * FROM outbox WHERE side = ? AND status = 'pending' AND case_code = ? "
+            "ORDER BY id LIMIT 1", [side, first[0]["case_code"]])))
+        batch = [_item(head)]
+        if head["kind"] != MERGEABLE:
+            return batch
+        size = len(batch[0].payload.get("text", ""))
+        for row in self.db.query(
+                "SELECT * FROM outbox WHERE side = ? AND status = 'pending' AND case_code = ? "
+                "AND id > ? ORDER BY id", [side, head["case_code"], head["id"]]):
+            item = _item(row)
+            size += len(item.payload.get("text", "")) + 2
+            if item.kind != MERGEABLE or size > MAX_MERGED_CHARS:
+                break
+            batch.append(item)
+        return batch
+
+    def mark_sent(self, items: list[OutboxItem]) -> None:
+        """Record that relays went out."""
+        with self.db.conn:
+            for item in items:
+                self.db["outbox"].update(item.id, {"status": "sent", "sent_at": now()})
+
+    def mark_retry(self, items: list[OutboxItem], error: str) -> None:
+        """Keep relays pending after a temporary failure, counting the attempt."""
+        with self.db.conn:
+            for item in items:
+                self.db["outbox"].update(item.id, {"attempts": item.attempts + 1,
+                                                   "last_error": error[:200]})
+
+    def mark_failed(self, items: list[OutboxItem], error: str) -> None:
+        """Give up on relays Telegram will never accept (the chat is gone)."""
+        with self.db.conn:
+            for item in items:
+                self.db["outbox"].update(item.id, {"status": "failed", "last_error": error[:200],
+                                                   "attempts": item.attempts + 1})
+
+    def pending_count(self, side: str | None = None) -> int:
+        """Return how many relays wait to be sent."""
+        if side is None:
+            return self.db["outbox"].count_where("status = 'pending'")
+        return self.db["outbox"].count_where("status = 'pending' AND side = ?", [side])
+
+    def purge_sent(self) -> None:
+        """Delete relays that went out (their texts live on in the transcript until retention)."""
+        self.db.execute("DELETE FROM outbox WHERE status = 'sent'")
+        self.db.conn.commit()

@@ -1,0 +1,43 @@
+"""The hotline's tables, in versioned migrations (applied at start with the core ones)."""
+
+from __future__ import annotations
+
+from sqlite_utils import Database, Migrations
+
+hotline_migrations = Migrations("hotline")
+
+
+@hotline_migrations()
+def m001_cases_links_outbox(db: Database) -> None:
+    """Create cases, message links, transcripts and the relay outbox."""
+    db["cases"].create({
+        "case_code": str, "user_key": str, "chat_enc": str, "status": str, "priority": str,
+        "language": str, "topic": str, "region": str, "consent": str, "summary": str,
+        "desk_chat_id": int, "thread_id": int, "operator_key": str, "created_at": str,
+        "claimed_at": str, "closed_at": str, "close_reason": str, "closed_by": str,
+        "fallback_sent": int, "purged": int,
+    }, pk="case_code", not_null={"status", "priority", "language", "created_at"},
+        defaults={"fallback_sent": 0, "purged": 0})
+    db["cases"].create_index(["user_key", "status"])
+    db["cases"].create_index(["desk_chat_id", "thread_id"])
+    db["message_links"].create({
+        "id": int, "case_code": str, "user_message_id": int, "desk_message_id": int,
+        "direction": str, "created_at": str,
+    }, pk="id", foreign_keys=[("case_code", "cases", "case_code")])
+    db["message_links"].create_index(["case_code", "user_message_id"])
+    db["message_links"].create_index(["case_code", "desk_message_id"])
+    db["transcripts"].create({
+        "id": int, "case_code": str, "at": str, "author": str, "text": str,
+    }, pk="id", foreign_keys=[("case_code", "cases", "case_code")])
+    db["outbox"].create({
+        "id": int, "case_code": str, "side": str, "kind": str, "payload": str,
+        "priority": int, "status": str, "attempts": int, "created_at": str, "sent_at": str,
+        "last_error": str,
+    }, pk="id", not_null={"side", "kind", "payload", "status"}, defaults={"attempts": 0})
+    db["outbox"].create_index(["status", "priority", "id"])
+
+
+@hotline_migrations()
+def m002_blocked_pseudonyms(db: Database) -> None:
+    """Let operators block a pseudonym from the hand-off (abuse)."""
+    db["blocked"].create({"user_key": str, "blocked_at": str, "reason": str}, pk="user_key")

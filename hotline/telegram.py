@@ -1,0 +1,279 @@
+"""Operator side: commands, buttons and replies inside the operators' forum topics."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import logging
+from html import escape
+from io import BytesIO
+
+from telegram import (
+    Bot,
+    ChatMemberAdministrator,
+    ChatMemberOwner,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    Message,
+    Update,
+)
+from telegram.error import TelegramError
+from telegram.ext import Application, CallbackQueryHandler, ContextTypes, MessageHandler, filters
+
+from content.i18n import gettext_for
+from hotline.canned import CANNED
+from hotline.cases import Case
+from hotline.desk import OperatorDesk, partner_desks
+from hotline.outbox import DESK, USER
+
+logger = logging.getLogger(__name__)
+
+
+async def check_operator_chat(bot: Bot, chat_id: int | None) -> str | None:
+    """Return what is wrong with the operators' chat, or None when hand-off can work."""
+    if chat_id is None:
+        return "not set"
+    try:
+        chat = await bot.get_chat(chat_id)
+        member = await bot.get_chat_member(chat_id, bot.id)
+    except TelegramError as error:
+        return f"cannot be reached ({type(error).__name__}: {error}); is the bot a member?"
+    if chat.type != "supergroup" or not chat.is_forum:
+        return "is not a supergroup with topics (forum) enabled"
+    if isinstance(member, ChatMemberOwner):
+        return None
+    if not isinstance(member, ChatMemberAdministrator) or not member.can_manage_topics:
+        return "the bot must be an administrator allowed to manage topics"
+    return None
+
+
+def _desk(context: ContextTypes.DEFAULT_TYPE) -> OperatorDesk:
+    return context.bot_data["desk"]
+
+
+def operator_key(desk: OperatorDesk, user_id: int) -> str:
+    """Pseudonymise an operator (claims are recorded without Telegram ids)."""
+    return hmac.new(desk.settings.secret_key, f"operator:{user_id}".encode(),
+                    hashlib.sha256).hexdigest()[:16]
+
+
+def _case_of(context: ContextTypes.DEFAULT_TYPE, message: Message) -> Case | None:
+    if not message.is_topic_message or message.message_thread_id is None:
+        return None
+    return _desk(context).cases.by_thread(message.chat_id, message.message_thread_id)
+
+
+def signed(language: str, text: str) -> str:
+    """Sign an operator's text as the hotline, in the user's language (never the name)."""
+    return "<b>" + escape(gettext_for(language)("Hotline operator")) + ":</b>\n" + text
+
+
+def claim(desk: OperatorDesk, case: Case, user_id: int) -> bool:
+    """Claim a case and tell the person an operator is with them."""
+    if not desk.cases.claim(case.case_code, operator_key(desk, user_id)):
+        return False
+    _ = gettext_for(case.language)
+    desk.outbox.put(case.case_code, USER, "notice", {"text": signed(case.language, escape(_(
+        "I am a hotline operator and I am reading your chat now.")))}, case.priority)
+    desk.cases.add_transcript(case.case_code, "system", "claimed")
+    desk._notify(USER)
+    return True
+
+
+def close(desk: OperatorDesk, case: Case, reason: str | None) -> bool:
+    """Close a case from the operators' side and tell the person."""
+    if not desk.cases.close(case.case_code, "operator", reason):
+        return False
+    _ = gettext_for(case.language)
+    desk.outbox.put(case.case_code, USER, "notice", {"text": escape(_(
+        "The hotline operator closed this chat. You can ask for a person again at any time "
+        "with /human."))}, case.priority)
+    desk.outbox.put(case.case_code, DESK, "close_topic", {}, case.priority)
+    desk.cases.add_transcript(case.case_code, "system", f"closed: {reason or ''}")
+    if case.user_key:
+        users = desk.runtime.service.users
+        saved = users.load_state(case.user_key)
+        if saved is not None:
+            saved["handoff"] = None
+            users.save_state(case.user_key, saved)
+    desk._notify(USER)
+    desk._notify(DESK)
+    return True
+
+
+def canned_markup(case_code: str) -> InlineKeyboardMarkup:
+    """Return one button per canned reply (labels in English for operators)."""
+    return InlineKeyboardMarkup([[InlineKeyboardButton(
+        f"{i + 1}. {text[:40]}…", callback_data=f"hl:send:{case_code}:{i}")]
+        for i, text in enumerate(CANNED)])
+
+
+def send_canned(desk: OperatorDesk, case: Case, index: int) -> None:
+    """Send a canned reply to the person in their language."""
+    text = gettext_for(case.language)(CANNED[index])
+    desk.outbox.put(case.case_code, USER, "op_text", {"text": signed(case.language,
+                                                                       escape(text))},
+                    case.priority)
+    desk.cases.add_transcript(case.case_code, "operator", f"[canned {index + 1}] {text}")
+    desk._notify(USER)
+
+
+async def on_operator_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Commands and replies inside a case topic."""
+    message = update.effective_message
+    user = update.effective_user
+    if message is None or user is None or user.is_bot:
+        return
+    case = _case_of(context, message)
+    if case is None:
+        return
+    desk = _desk(context)
+    text = message.text or ""
+    command, _space, argument = text.partition(" ")
+    command = command.split("@", 1)[0].lower() if text.startswith("/") else ""
+    if command == "/claim":
+        won = claim(desk, case, user.id)
+        await message.reply_text("Claimed: you have this case." if won else
+                                 "Someone else already has this case (or it is closed).")
+    elif command == "/close":
+        done = close(desk, case, argument.strip() or None)
+        await message.reply_text("Closed. The person was told." if done else
+                                 "This case is already closed.")
+    elif command == "/note":
+        desk.cases.add_transcript(case.case_code, "note", argument.strip())
+        await message.reply_text("Note saved (never sent to the person).")
+    elif command == "/canned":
+        await message.reply_text("Choose a canned reply (sent in the person's language):",
+                                 reply_markup=canned_markup(case.case_code))
+    elif command == "/transcript":
+        await send_transcript(context, desk, case, message)
+    elif command == "/block":
+        if case.user_key:
+            desk.cases.block(case.user_key, argument.strip() or None)
+        close(desk, case, "blocked by operator")
+        await message.reply_text("This person can no longer reach the hand-off. Case closed.")
+    elif command:
+        await message.reply_text("Unknown command. Use /claim, /close [reason], /note, "
+                                 "/canned, /transcript or /block.")
+    else:
+        await relay_to_user(desk, case, message, user.id)
+
+
+async def relay_to_user(desk: OperatorDesk, case: Case, message: Message, user_id: int) -> None:
+    """Queue an operator's message for the person, signed as the hotline."""
+    if case.status == "closed":
+        await message.reply_text("This case is closed; the message was not sent.")
+        return
+    if case.status == "waiting":
+        claim(desk, case, user_id)
+    reply_to = message.reply_to_message.message_id if (
+        message.reply_to_message and message.reply_to_message.message_id != case.thread_id
+    ) else None
+    base = {"desk_message_id": message.message_id, "reply_to_desk_message_id": reply_to}
+    if message.text:
+        desk.outbox.put(case.case_code, USER, "op_text",
+                        {**base, "text": signed(case.language, escape(message.text))},
+                        case.priority)
+        desk.cases.add_transcript(case.case_code, "operator", message.text)
+    elif message.photo:
+        desk.outbox.put(case.case_code, USER, "op_photo",
+                        {**base, "file_id": message.photo[-1].file_id,
+                         "caption": signed(case.language, escape(message.caption or ""))},
+                        case.priority)
+        desk.cases.add_transcript(case.case_code, "operator", "[photo]")
+    elif message.document:
+        desk.outbox.put(case.case_code, USER, "op_document",
+                        {**base, "file_id": message.document.file_id, "ext": "",
+                         "caption": signed(case.language, escape(message.caption or ""))},
+                        case.priority)
+        desk.cases.add_transcript(case.case_code, "operator", "[document]")
+    else:
+        await message.reply_text("Only text, photos and documents can be sent to the person.")
+        return
+    desk._notify(USER)
+
+
+async def on_operator_edit(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Carry an operator's edit over to the person's copy."""
+    message = update.edited_message
+    if message is None or not message.text or message.text.startswith("/"):
+        return
+    case = _case_of(context, message)
+    if case is None or case.status == "closed":
+        return
+    desk = _desk(context)
+    desk.outbox.put(case.case_code, USER, "op_edit", {
+        "desk_message_id": message.message_id,
+        "text": signed(case.language, escape(message.text))}, case.priority)
+    desk.cases.add_transcript(case.case_code, "operator", f"(edited) {message.text}")
+    desk._notify(USER)
+
+
+async def send_transcript(context: ContextTypes.DEFAULT_TYPE, desk: OperatorDesk, case: Case,
+                          message: Message) -> None:
+    """Send the case's transcript to its topic as a text file."""
+    lines = [f"Case {case.case_code} · {case.priority} · {case.language} · {case.topic}"]
+    lines += [f"[{row['at']}] {row['author']}: {row['text']}"
+              for row in desk.cases.transcript(case.case_code)]
+    await context.bot.send_document(
+        message.chat_id, BytesIO("\n".join(lines).encode()),
+        filename=f"transcript-{case.case_code}.txt", message_thread_id=case.thread_id)
+
+
+async def on_operator_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Claim, close and canned-reply buttons on a case card."""
+    query = update.callback_query
+    if query is None or not isinstance(query.data, str) or query.message is None:
+        return
+    desk = _desk(context)
+    if query.message.chat.id not in desk_chat_ids(desk):
+        return
+    parts = query.data.split(":")
+    case = desk.cases.get(parts[2]) if len(parts) >= 3 and parts[0] == "hl" else None
+    if case is None or case.desk_chat_id != query.message.chat.id:
+        await query.answer("This button is no longer valid.")
+        return
+    action = parts[1]
+    if action == "claim":
+        won = claim(desk, case, query.from_user.id)
+        await query.answer("Claimed: you have this case." if won else
+                           "Someone else already has this case.", show_alert=not won)
+    elif action == "close":
+        done = close(desk, case, None)
+        await query.answer("Closed." if done else "Already closed.")
+    elif action == "canned":
+        await query.answer()
+        await context.bot.send_message(query.message.chat.id, "Choose a canned reply:",
+                                       message_thread_id=case.thread_id,
+                                       reply_markup=canned_markup(case.case_code))
+    elif action == "send" and len(parts) == 4 and parts[3].isdigit() \
+            and int(parts[3]) < len(CANNED):
+        if case.status == "closed":
+            await query.answer("This case is closed.")
+            return
+        if case.status == "waiting":
+            claim(desk, case, query.from_user.id)
+        send_canned(desk, case, int(parts[3]))
+        await query.answer("Sent.")
+    else:
+        await query.answer("This button is no longer valid.")
+
+
+def desk_chat_ids(desk: OperatorDesk) -> set[int]:
+    """Return every chat whose members act as operators."""
+    assert desk.settings.operator_chat_id is not None
+    return {desk.settings.operator_chat_id, *partner_desks().values()}
+
+
+def register_operator_handlers(application: Application, operator_chat_id: int,
+                               group: int) -> None:
+    """Register the operator side for the hotline's chat and partner NGOs' chats."""
+    chats = filters.Chat([operator_chat_id, *partner_desks().values()])
+    application.add_handler(
+        MessageHandler(chats & filters.UpdateType.EDITED_MESSAGE, on_operator_edit),
+        group=group)
+    application.add_handler(
+        MessageHandler(chats & filters.UpdateType.MESSAGE & filters.IS_TOPIC_MESSAGE,
+                       on_operator_message), group=group)
+    application.add_handler(CallbackQueryHandler(on_operator_button, pattern=r"^hl:"),
+                            group=group)

@@ -1,0 +1,14 @@
+# Rasa NLU path (included from the root Makefile). Rasa lives in .rasa-venv/, apart from .venv/.
+.PHONY: rasa-venv rasa-train rasa-serve rasa-check
+
+rasa-venv:  ## Build .rasa-venv with Rasa 3.6.21 (skips when already built)
+	bash scripts/rasa-venv.sh
+
+rasa-train:  ## Train nlu/rasa/models/sapar-nlu.tar.gz from nlu/data
+	bash scripts/rasa-train.sh
+
+rasa-serve:  ## Serve the model on 127.0.0.1, port RASA_PORT (default 5005)
+	bash scripts/rasa-serve.sh
+
+rasa-check:  ## Build, train, serve and check the Rasa path end to end
+	bash scripts/rasa-check.sh

@@ -1,0 +1,40 @@
+"""Value types shared by every intent parser engine."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+
+@dataclass(frozen=True)
+class Entity:
+    """One extracted entity: `value` is normalised (ISO date, int days, region key, money dict)."""
+
+    entity: str
+    value: Any
+    text: str = ""
+    start: int = -1
+    end: int = -1
+
+
+@dataclass(frozen=True)
+class Parse:
+    """What the parser understood from one message."""
+
+    intent: str
+    confidence: float
+    language: str
+    entities: tuple[Entity, ...] = ()
+    ranking: tuple[tuple[str, float], ...] = field(default=())
+
+    def entity_values(self, name: str) -> list[Any]:
+        """Return the values of every entity of type `name`, in message order."""
+        return [e.value for e in self.entities if e.entity == name]
+
+
+class Parser(Protocol):
+    """Anything that turns a message into a Parse."""
+
+    def parse(self, text: str, language_hint: str | None = None) -> Parse:
+        """Understand one message; `language_hint` is the user's chosen language, if any."""
+        ...

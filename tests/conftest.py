@@ -1,0 +1,51 @@
+"""Shared fixtures: compiled catalogs, a fresh data dir, an in-memory database."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlite_utils import Database
+
+from bot.settings import Settings, load_settings
+from bot.storage import open_database
+
+
+@pytest.fixture(scope="session", autouse=True)
+def compiled_catalogs() -> None:
+    """Compile the .po catalogs once, exactly as the set-up step does."""
+    from content.catalogs import catalogs_are_stale, compile_catalogs
+
+    if catalogs_are_stale():
+        compile_catalogs()
+
+
+@pytest.fixture
+def data_dir(tmp_path: Path) -> Path:
+    """Return an empty data directory."""
+    path = tmp_path / "data"
+    path.mkdir()
+    return path
+
+
+@pytest.fixture
+def settings(data_dir: Path) -> Settings:
+    """Return settings for a fresh data dir and no Telegram token."""
+    return load_settings({"SAPAR_DATA_DIR": str(data_dir)}, env_file=None)
+
+
+@pytest.fixture
+def db() -> Iterator[Database]:
+    """Return a migrated in-memory database."""
+    database = open_database(None)
+    yield database
+    database.close()
+
+
+@pytest.fixture(scope="session")
+def parser():  # noqa: ANN201 (the Parser protocol)
+    """Return the real embedded parser (trained once from nlu/data if no artefact exists)."""
+    from nlu.parser import load_parser
+
+    return load_parser("embedded")

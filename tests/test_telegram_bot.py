@@ -1,0 +1,98 @@
+"""The real Application against a local fake Bot API: start, answers, buttons, bad input."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bench.fake_bot_api import FakeBotApi
+from content.answers import get_answer
+from tests.auxil.telegram import (
+    button_update,
+    message,
+    running_bot,
+    sent_to,
+    text_update,
+    texts_to,
+    wait_for,
+)
+
+QUESTIONS = {
+    "ky": "Россияга кирүүгө тыюу барбы, кантип текшерем?",
+    "ru": "как проверить запрет на въезд в Россию",
+    "en": "how do I check a Russian entry ban",
+}
+
+
+def first_line(text: str) -> str:
+    """Return the first line of an answer (enough to recognise it)."""
+    return text.strip().splitlines()[0]
+
+
+async def test_start_commands_and_answers_in_each_language(tmp_path: Path, parser) -> None:
+    with FakeBotApi() as api:
+        async with running_bot(api, tmp_path, parser):
+            calls = await wait_for(api, lambda c: len([x for x in c
+                                                       if x.method == "setMyCommands"]) >= 4)
+            commands = [c.params for c in calls if c.method == "setMyCommands"]
+            assert {c.get("language_code") for c in commands} >= {"ky", "ru", "en"}
+            for index, (language, question) in enumerate(QUESTIONS.items()):
+                chat = 9000 + index
+                api.push_update(text_update(chat, f"/start {language}"))
+                await wait_for(api, lambda c, chat=chat: len(sent_to(c, chat)) >= 2)
+                api.push_update(text_update(chat, question))
+                expected = first_line(get_answer("entry_ban", language).short)
+                calls = await wait_for(api, lambda c, chat=chat, e=expected: any(
+                    e in t for t in texts_to(c, chat)))
+                answer = next(c for c in sent_to(calls, chat) if expected in c.params["text"])
+                assert answer.params["parse_mode"] == "HTML"
+                assert "more:entry_ban" in str(answer.params["reply_markup"])
+
+
+async def test_buttons_forged_data_and_media_get_clear_replies(tmp_path: Path, parser) -> None:
+    chat = 9100
+    with FakeBotApi() as api:
+        async with running_bot(api, tmp_path, parser):
+            api.push_update(button_update(chat, "topic:stay_rule"))
+            await wait_for(api, lambda c: len(sent_to(c, chat)) >= 1)
+            api.push_update(button_update(chat, "topic:' OR 1=1 --"))
+            api.push_update(button_update(chat, "x" * 64))
+            api.push_update({"message": message(chat, None, voice={
+                "file_id": "v1", "file_unique_id": "v1u", "duration": 3})})
+            api.push_update({"message": message(chat, None, sticker={
+                "file_id": "s1", "file_unique_id": "s1u", "type": "regular", "width": 512,
+                "height": 512, "is_animated": False, "is_video": False})})
+            api.push_update(text_update(chat, "я" * 5000))
+            calls = await wait_for(api, lambda c: len(sent_to(c, chat)) >= 10)
+            assert len(api.calls_of("answerCallbackQuery")) >= 3
+            assert not any("error" in c.method.lower() for c in calls)
+            texts = texts_to(calls, chat)
+            assert any("voice" in t.lower() for t in texts)
+            assert sum("no longer valid" in t for t in texts) >= 2
+
+
+async def test_groups_and_channels_are_ignored(tmp_path: Path, parser) -> None:
+    with FakeBotApi() as api:
+        async with running_bot(api, tmp_path, parser):
+            api.push_update({"message": message(-100555, "hello bot", chat_type="supergroup")})
+            api.push_update({"channel_post": {
+                "message_id": 1, "date": 0, "text": "post",
+                "chat": {"id": -100777, "type": "channel", "title": "News"}}})
+            api.push_update(text_update(9200, "salam"))
+            calls = await wait_for(api, lambda c: len(sent_to(c, 9200)) >= 1)
+            assert not sent_to(calls, -100555) and not sent_to(calls, -100777)
+
+
+@pytest.mark.parametrize("language", ["ky", "ru", "en"])
+async def test_hide_deletes_recent_messages(tmp_path: Path, parser, language: str) -> None:
+    chat = 9300
+    with FakeBotApi() as api:
+        async with running_bot(api, tmp_path, parser):
+            api.push_update(text_update(chat, f"/start {language}"))
+            await wait_for(api, lambda c: len(sent_to(c, chat)) >= 2)
+            api.push_update(text_update(chat, "/hide"))
+            calls = await wait_for(api, lambda c: bool(api.calls_of("deleteMessages")))
+            deleted = [m for c in api.calls_of("deleteMessages") for m in c.params["message_ids"]]
+            sent_ids = len(sent_to(calls, chat))
+            assert len(deleted) >= sent_ids + 2  # the bot's messages and the person's
