@@ -19,7 +19,7 @@ FAMILY_LIMIT = 600
 TITLE_LIMIT = 40
 TEXT_FIELDS = ("title", "short", "more", "family")
 E164 = re.compile(r"^\+[1-9]\d{6,14}$")
-SHORT_NUMBER = re.compile(r"^\d{2,6}$")
+SHORT_NUMBER = re.compile(r"^\d[\d -]{0,10}\d$")  # national numbers as dialled: 112, 116 16
 PLURAL_HEADERS = {
     "ru": "nplurals=3; plural=(n%10==1 && n%100!=11 ? 0 : n%10>=2 && n%10<=4 && "
           "(n%100<10 || n%100>=20) ? 1 : 2);",
@@ -177,7 +177,7 @@ def check_directory(report: Report, today: date, warn_months: int, error_months:
                 report.error(path, key, f"phone {phone!r} is not in E.164 (+<country><number>)")
         for number in entry.get("short_numbers") or []:
             if not SHORT_NUMBER.match(str(number)):
-                report.error(path, key, f"short number {number!r} must be 2-6 digits")
+                report.error(path, key, f"short number {number!r} must be digits (spaces/dashes allowed)")
         for link in entry.get("links") or []:
             if not str(link).startswith("https://"):
                 report.error(path, key, f"link {link!r} is not https")
