@@ -114,6 +114,8 @@ class FakeBotApi:
         api = self
 
         class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"  # keep-alive, as the real Bot API
+
             def log_message(self, *args: object) -> None:
                 return
 
