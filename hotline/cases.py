@@ -12,6 +12,7 @@ from sqlite_utils.db import NotFoundError
 
 CODE_ALPHABET = "ACDEFGHJKLMNPQRTUVWXY3479"  # no look-alikes (0/O, 1/I, 5/S, 8/B)
 OPEN = ("waiting", "active")
+BLOCKED_REASON = "blocked by operator"  # free-text reasons are dropped at purge
 
 
 def now() -> str:
@@ -202,6 +203,8 @@ class CaseStore:
             for code in codes:
                 for table in ("transcripts", "message_links", "outbox"):
                     self.db[table].delete_where("case_code = ?", [code])
-                self.db["cases"].update(code, {"user_key": None, "chat_enc": None,
-                                               "summary": None, "purged": 1})
+                self.db.execute(
+                    "UPDATE cases SET user_key = NULL, chat_enc = NULL, summary = NULL, "
+                    "purged = 1, close_reason = CASE WHEN close_reason = ? THEN close_reason "
+                    "ELSE NULL END WHERE case_code = ?", [BLOCKED_REASON, code])
         return len(codes)

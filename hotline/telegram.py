@@ -22,7 +22,7 @@ from telegram.ext import Application, CallbackQueryHandler, ContextTypes, Messag
 
 from content.i18n import gettext_for
 from hotline.canned import CANNED
-from hotline.cases import Case
+from hotline.cases import BLOCKED_REASON, Case
 from hotline.desk import OperatorDesk, partner_desks
 from hotline.outbox import DESK, USER
 
@@ -150,7 +150,7 @@ async def on_operator_message(update: Update, context: ContextTypes.DEFAULT_TYPE
     elif command == "/block":
         if case.user_key:
             desk.cases.block(case.user_key, argument.strip() or None)
-        close(desk, case, "blocked by operator")
+        close(desk, case, BLOCKED_REASON)
         await message.reply_text("This person can no longer reach the hand-off. Case closed.")
     elif command:
         await message.reply_text("Unknown command. Use /claim, /close [reason], /note, "

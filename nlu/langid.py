@@ -55,9 +55,9 @@ _MARKERS: dict[str, frozenset[str]] = {
 }
 _ENGLISH_WORDS = frozenset(
     (
-        "the", "a", "an", "is", "are", "am", "was", "were", "i", "i'm", "im", "my", "me", "you",
+        "the", "a", "an", "is", "are", "am", "was", "were", "i", "im", "ive", "my", "me", "you",
         "your", "how", "what", "where", "when", "who", "why", "which", "can", "could", "do",
-        "does", "did", "don't", "to", "of", "in", "for", "on", "with", "and", "or", "not", "no",
+        "does", "did", "dont", "cant", "wont", "didnt", "to", "of", "in", "for", "on", "with", "and", "or", "not", "no",
         "yes", "please", "thanks", "thank", "hello", "hi", "hey", "it", "this", "that", "he",
         "she", "they", "we", "our", "have", "has", "will", "would", "should", "there", "here",
         "from", "at", "be", "bye", "if", "about", "want", "need", "know", "get", "got", "after",
@@ -75,7 +75,7 @@ def looks_english(text: str) -> bool:
     """
     if has_cyrillic(text):
         return False
-    words = normalize(text).replace("'", " ").split()
+    words = normalize(text).split()
     return any(w in _ENGLISH_WORDS for w in words)
 
 
@@ -167,7 +167,7 @@ def marker_votes(text: str) -> dict[str, int]:
     words = skeleton(text).split()
     votes = {lang: sum(w in markers for w in words) for lang, markers in _MARKERS.items()}
     votes["en"] = 0 if has_cyrillic(text) else sum(
-        w in _ENGLISH_WORDS for w in normalize(text).replace("'", " ").split()
+        w in _ENGLISH_WORDS for w in normalize(text).split()
     )
     return votes
 

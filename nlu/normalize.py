@@ -3,8 +3,8 @@
 Three views of a message are used by the classifier, the language identifier and the safety
 lexicon:
 
-- `normalize`: lower-case, NFKC, no zero-width/control characters, punctuation turned into
-  spaces, letters repeated three or more times collapsed ("помогитеее" -> "помогите").
+- `normalize`: lower-case, NFKC, no zero-width/control characters, apostrophes dropped
+  ("b'yut" -> "byut", "won't" -> "wont"), other punctuation turned into spaces, letters repeated three or more times collapsed ("помогитеее" -> "помогите").
 - `fold`: `normalize` plus Kyrgyz-specific letters mapped to the Russian letters people type
   instead (ң->н, ө->о, ү->у, ё->е), so Kyrgyz typed on a Russian keyboard matches.
 - `skeleton`: a Latin consonant-and-vowel skeleton reached from both Cyrillic and Latin typing
@@ -21,6 +21,7 @@ MAX_CHARS = 1000
 
 _ZERO_WIDTH = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u200e\u200f\u2060\ufeff\u00ad"), None)
 _KY_FOLD = str.maketrans({"ң": "н", "ө": "о", "ү": "у", "ё": "е", "һ": "х", "қ": "к", "ғ": "г"})
+_APOSTROPHES = frozenset("'’ʼ`´")
 _REPEATS = re.compile(r"(\w)\1{2,}")
 _SPACES = re.compile(r"\s+")
 
@@ -48,7 +49,6 @@ _LAT_REWRITES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"ng\b|ng(?=[^aeiouy])", "n"),
         (r"y(?=[aeiou])", "i"),
         (r"y", "i"),
-        (r"'", ""),
         (r"(.)\1+", r"\1"),
     )
 )
@@ -61,6 +61,8 @@ def clip(text: str) -> str:
 
 def _keep(ch: str) -> str:
     """Map one character to itself if it carries meaning for matching, else to a space."""
+    if ch in _APOSTROPHES:
+        return ""
     category = unicodedata.category(ch)
     if category[0] in "LN" or category == "So" or ch in "$€₽₸+":
         return ch

