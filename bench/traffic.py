@@ -1,7 +1,7 @@
 """What simulated people send: Bot API update JSON and short per-chat scripts.
 
-Every chat is a new person who runs one short script (at most 4 updates, well inside the
-flood guard's burst of 12), so no update is dropped as a flood and every one gets an answer.
+Every chat is a new person who runs one short script (at most 4 updates, well inside the flood
+guard's burst of 12), so no update is dropped as a flood and every one gets an answer.
 """
 
 from __future__ import annotations
@@ -58,11 +58,24 @@ def button_update(chat_id: int, data: str, language: str = "en") -> dict[str, An
 
 @dataclass(frozen=True)
 class Step:
-    """One update of a script; `kind` groups latencies, `relay` marks a hand-off relay."""
+    """One update of a script.
+
+    `kind` groups latencies; `relay` marks a hand-off relay (answered when the text reaches the
+    operators' chat); `until` says when the update is fully answered, so that the chat may send
+    its next one: "keyboard" (a message with buttons, always the last one of such a turn) or a
+    number of messages. A script's last step counts as answered at its first reply.
+    """
 
     kind: str
     build: Callable[[int], dict[str, Any]]
     relay: bool = False
+    until: str | int = 1
+
+    def complete(self, messages: int, params: dict[str, Any]) -> bool:
+        """Return True when the message just received finishes this step's answer."""
+        if self.until == "keyboard":
+            return bool(params.get("reply_markup"))
+        return isinstance(self.until, int) and messages >= self.until
 
 
 def entry_date(today: date | None = None) -> str:
@@ -75,7 +88,8 @@ class Traffic:
     """Hand out scripts for new chats: free text, buttons, the stay calculator, a hand-off."""
 
     SCRIPTS = ("text", "buttons", "stay", "handoff")
-    MIXED = ("text", "buttons", "text", "stay", "handoff")  # 6/16 free text, 3 buttons, ...
+    # per cycle: 6 questions (6 updates), 3 buttons, 4 stay-calculator steps, 3 hand-off steps
+    MIXED = ("text", "buttons", "text", "stay", "text", "text", "handoff", "text", "text")
 
     def __init__(self, seed: int = 1) -> None:
         self._random = random.Random(seed)
@@ -88,31 +102,36 @@ class Traffic:
     def script(self, name: str) -> list[Step]:
         """Return the steps of one script for a new person."""
         language = next(self._languages)
-        if name == "text":
-            picks = self._random.sample(self.texts[language], 3)
-            return [Step("text", lambda chat, t=t: text_update(chat, t, language))
-                    for t in picks]
-        if name == "echo":  # the echo baseline: the same free texts, nothing else
-            return self.script("text")
+        if name == "text":  # one question per person: its answer may take several messages
+            text = self._random.choice(self.texts[language])
+            return [Step("text", lambda chat: text_update(chat, text, language))]
         if name == "buttons":
-            return [Step("button", lambda chat, d=d: button_update(chat, d, language))
+            return [Step("button", lambda chat, d=d: button_update(chat, d, language),
+                         until="keyboard")
                     for d in ("topic:entry_ban", "more:entry_ban", "menu")]
         if name == "stay":
             typed = entry_date()
-            return [Step("stay", lambda chat: button_update(chat, "flow:stay", language)),
-                    Step("stay", lambda chat: text_update(chat, typed, language)),
-                    Step("stay", lambda chat: button_update(chat, "stay:prev:no", language)),
-                    Step("stay", lambda chat: button_update(chat, "stay:contract:no", language))]
+            return [
+                Step("stay", lambda chat: button_update(chat, "flow:stay", language),
+                     until="keyboard"),
+                Step("stay", lambda chat: text_update(chat, typed, language), until="keyboard"),
+                Step("stay", lambda chat: button_update(chat, "stay:prev:no", language),
+                     until="keyboard"),
+                Step("stay", lambda chat: button_update(chat, "stay:contract:no", language))]
         if name == "handoff":
             relay = RELAY_TEXTS[language]
-            return [Step("handoff", lambda chat: text_update(chat, "/human", language)),
-                    Step("handoff", lambda chat: button_update(chat, "handoff:anon", language)),
-                    Step("relay", lambda chat: text_update(
-                        chat, f"{relay} {RELAY_MARK}{chat}", language), relay=True)]
+            return [
+                Step("handoff", lambda chat: text_update(chat, "/human", language),
+                     until="keyboard"),
+                # the consent is confirmed, then the case code is given: two messages
+                Step("handoff", lambda chat: button_update(chat, "handoff:anon", language),
+                     until=2),
+                Step("relay", lambda chat: text_update(chat, f"{relay} {RELAY_MARK}{chat}",
+                                                       language), relay=True)]
         raise ValueError(f"unknown script {name!r}")
 
     def scripts(self, mix: str) -> Iterator[list[Step]]:
-        """Yield scripts forever: one kind ('text', 'buttons', 'echo'...) or 'mixed'."""
+        """Yield scripts forever: one of SCRIPTS, or 'mixed'."""
         names = self.MIXED if mix == "mixed" else (mix,)
         for name in itertools.cycle(names):
             yield self.script(name)

@@ -74,11 +74,16 @@ def calculate(trips: list[Trip], today: date, has_contract: bool) -> StayResult:
     if current is None:
         return StayResult(year, used, max(0, LIMIT_DAYS - used), False, None,
                           max(0, used - LIMIT_DAYS), has_contract)
-    used_elsewhere = used - current.days_in_year(year, today)
-    start_this_year = max(current.entry, date(year, 1, 1))
-    year_cap = start_this_year + timedelta(days=LIMIT_DAYS - used_elsewhere - 1)
-    continuous_cap = current.entry + timedelta(days=LIMIT_DAYS - 1)
-    last_day = continuous_cap if year_cap.year > year else min(year_cap, continuous_cap)
+    others = [trip for trip in trips if trip is not current]
+    last_day = current.entry + timedelta(days=LIMIT_DAYS - 1)  # a single stay's cap
+    # Every calendar year the stay touches has its own 90 days (the stay may have begun
+    # last year, after days already spent there); a year's cap binds when it falls in it.
+    for stay_year in range(max(current.entry.year, RULE_SINCE.year), year + 1):
+        start = max(current.entry, date(stay_year, 1, 1))
+        used_elsewhere = sum(trip.days_in_year(stay_year, today) for trip in others)
+        year_cap = start + timedelta(days=LIMIT_DAYS - used_elsewhere - 1)
+        if year_cap.year <= stay_year:
+            last_day = min(last_day, year_cap)
     overstay = max(0, (today - last_day).days)
     days_left = max(0, (last_day - today).days)
     return StayResult(year, used, days_left, True, last_day, overstay, has_contract)

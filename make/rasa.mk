@@ -10,5 +10,7 @@ rasa-train:  ## Train nlu/rasa/models/sapar-nlu.tar.gz from nlu/data
 rasa-serve:  ## Serve the model on 127.0.0.1, port RASA_PORT (default 5005)
 	bash scripts/rasa-serve.sh
 
-rasa-check:  ## Build, train, serve and check the Rasa path end to end
+# rasa-check also runs `python -m nlu predict --engine rasa`, which needs the main .venv and
+# model: `setup` when included from the root Makefile (which defines INSTALLED).
+rasa-check: $(if $(INSTALLED),setup)  ## Build, train, serve and check the Rasa path end to end
 	bash scripts/rasa-check.sh

@@ -23,7 +23,8 @@ done
 bash scripts/rasa-venv.sh
 bash scripts/rasa-train.sh
 
-port="$("$PYTHON" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
+command -v curl >/dev/null || fail "curl is needed to poll the server's /status"
+port="$("$PYTHON" -c 'import socket; s = socket.socket(); s.bind(("", 0)); print(s.getsockname()[1])')"
 url="http://127.0.0.1:$port"
 server_log="$(mktemp -t rasa-check-server.XXXXXX.log)"
 server_pid=""
@@ -36,6 +37,7 @@ stop_server() {
     rm -f "$server_log"
 }
 trap stop_server EXIT
+trap 'exit 130' INT TERM
 
 echo "rasa-check: starting the Rasa server on $url"
 started="$(date +%s.%N)"

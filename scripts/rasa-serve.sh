@@ -18,7 +18,6 @@ export RASA_TELEMETRY_ENABLED=false
 # Rasa logs every message's text at DEBUG level (processor.message.parse): stay at INFO.
 export LOG_LEVEL=INFO
 export TF_CPP_MIN_LOG_LEVEL=2
-# Rasa's old dependencies print pages of deprecation warnings; data warnings stay visible.
-export PYTHONWARNINGS=ignore::DeprecationWarning SQLALCHEMY_SILENCE_UBER_WARNING=1
+export SQLALCHEMY_SILENCE_UBER_WARNING=1
 exec .rasa-venv/bin/rasa run --enable-api --port "${RASA_PORT:-5005}" -i 127.0.0.1 \
     --model nlu/rasa/models

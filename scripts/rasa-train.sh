@@ -20,8 +20,7 @@ echo "rasa-train: training on ${data_files[*]}"
 export RASA_TELEMETRY_ENABLED=false
 export RASA_CACHE_DIRECTORY="$PWD/.rasa-venv/cache"
 export TF_CPP_MIN_LOG_LEVEL=2
-# Rasa's old dependencies print pages of deprecation warnings; data warnings stay visible.
-export PYTHONWARNINGS=ignore::DeprecationWarning SQLALCHEMY_SILENCE_UBER_WARNING=1
+export SQLALCHEMY_SILENCE_UBER_WARNING=1
 
 started=$SECONDS
 .rasa-venv/bin/rasa train nlu \

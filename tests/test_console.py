@@ -17,6 +17,7 @@ from bot.pseudonym import Pseudonymizer
 from bot.service import ChatService
 from content.answers import get_answer
 from content.markup import strip_markup
+from nlu.types import Parser
 
 REPO = Path(__file__).resolve().parent.parent
 ENTRY_BAN_QUESTIONS = {
@@ -41,7 +42,7 @@ def more_first_line(intent: str, language: str) -> str:
 
 
 @pytest.fixture
-def service(db: Database, parser) -> ChatService:  # noqa: ANN001 (the Parser protocol)
+def service(db: Database, parser: Parser) -> ChatService:
     """Return the chat service the console uses, on an in-memory database."""
     from nlu.parser import CLARIFY_BELOW
 

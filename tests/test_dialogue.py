@@ -18,8 +18,7 @@ from hypothesis import strategies as st
 
 from bot.dialogue import ConversationState, Dialogue, Incoming, Outcome, Reply
 from bot.dialogue.actions import ACTION, split
-from bot.staycalc import Trip, calculate
-from content.answers import get_answer
+from content.answers import Answer, get_answer
 from content.directory import load_directory
 from content.formatting import format_date
 from nlu.intents import INTENTS
@@ -94,7 +93,7 @@ def is_menu(reply: Reply) -> bool:
     return [f"topic:{name}" for name in MENU_TOPICS] == reply.actions()[:len(MENU_TOPICS)]
 
 
-def answer(intent: str, language: str):  # noqa: ANN201 (content.answers.Answer)
+def answer(intent: str, language: str) -> Answer:
     """Return a content answer, failing clearly when the content file lacks it."""
     found = get_answer(intent, language)
     assert found is not None, f"content/{language}/answers.yml has no {intent!r}"
@@ -176,7 +175,7 @@ def test_greeting_gets_welcome_and_menu(language: str) -> None:
     hello, menu = outcome.replies
     assert hello.text == answer("greet", language).short
     assert is_menu(menu)
-    assert ["flow:check", "flow:stay", "human", "flow:find"] == menu.actions()[5:9]
+    assert menu.actions()[5:9] == ["flow:check", "flow:stay", "human", "flow:find"]
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
@@ -297,6 +296,19 @@ def test_picking_a_country_shows_its_numbers_from_the_directory(
             assert number in reply.text
     assert reply.actions() == ["urgent:human"]
     assert chat.state.country == country
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_danger_picked_from_a_clarifying_question_is_treated_as_danger(language: str) -> None:
+    chat = Chat(language=language, chosen=True)
+    ranking = (("passport_taken", 0.3), ("urgent_danger", 0.28), ("unpaid_wages", 0.1))
+    asked = chat.write("...", understood("passport_taken", language, 0.3, ranking=ranking))
+    assert actions(asked)[:2] == ["topic:passport_taken", "topic:urgent_danger"]
+    outcome = chat.press("topic:urgent_danger")
+    emergency, picker = outcome.replies
+    assert emergency.text.startswith(answer("urgent_danger", language).short)
+    assert emergency.actions() == ["urgent:human"]
+    assert picker.actions() == [f"urgent:country:{code}" for code in COUNTRIES]
 
 
 def test_danger_with_a_known_country_gives_its_numbers_at_once() -> None:
@@ -500,6 +512,29 @@ def test_stay_calculator_overstay_warns_and_offers_a_person() -> None:
     assert "over it by 15 days" in result.text
     assert format_date(date(2026, 3, 31), "en") in result.text
     assert result.actions()[0] == "human"
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_stay_calculator_asks_about_last_year_for_a_stay_begun_last_year(language: str) -> None:
+    # Today 5 Jan 2026; in Russia since 20 Dec 2025, after 85 days in 2025 (1 Jan - 26 Mar:
+    # 31 + 28 + 26). 2025 had 5 days left: 20-24 Dec. Over since 25 Dec: 7 + 5 = 12 days.
+    chat = Chat(language=language, chosen=True, today=date(2026, 1, 5))
+    chat.press("flow:stay")
+    asked = chat.write("20.12.2025", understood("out_of_scope", language, 0.2,
+                                                entities=dates("2025-12-20")))
+    assert actions(asked) == ["stay:prev:yes", "stay:prev:no"]
+    if language == "en":
+        assert "2025" in asked.replies[0].text
+    chat.press("stay:prev:yes")
+    chat.write("01.01.2025 - 26.03.2025", understood("out_of_scope", language, 0.2,
+                                                     entities=dates("2025-01-01", "2025-03-26")))
+    chat.press("stay:prev:no")
+    [result] = chat.press("stay:contract:no").replies
+    assert format_date(date(2025, 12, 24), language) in result.text
+    assert "12" in result.text
+    assert result.actions()[0] == "human"
+    if language == "en":
+        assert "over it by 12 days" in result.text
 
 
 @pytest.mark.parametrize("language", LANGUAGES)

@@ -154,6 +154,26 @@ def test_late_entry_after_a_long_year_ends_in_december() -> None:
     assert numbers(result) == (97, 0, d("2025-12-24"), 7)
 
 
+def test_last_years_limit_still_binds_a_stay_that_began_last_year() -> None:
+    # 2025: 1 Jan - 26 Mar = 85 days; in Russia again since 20 Dec 2025, today 5 Jan 2026.
+    # 2025 had 5 days left: 20-24 Dec -> the last legal day was 24 Dec 2025, not a day in
+    # March 2026. Over: 25-31 Dec = 7, + 1-5 Jan = 5 -> 12 days. Used in 2026: 5.
+    trips = [Trip(d("2025-01-01"), d("2025-03-26")), Trip(d("2025-12-20"))]
+    result = calculate(trips, d("2026-01-05"), has_contract=False)
+    assert result.year == 2026
+    assert numbers(result) == (5, 0, d("2025-12-24"), 12)
+
+
+def test_years_before_the_rule_have_no_yearly_limit() -> None:
+    # The yearly rule exists since 1 Jan 2025: 85 days in early 2024 do not cut short a stay
+    # begun on 20 Dec 2024. Only the single-stay cap applies: 20-31 Dec = 12, + 31 (Jan)
+    # + 28 (Feb) = 71, + 19 Mar = 90 -> 19 Mar 2025. Today 5 Jan 2025: 5 used;
+    # left 26 (Jan) + 28 (Feb) + 19 (Mar) = 73.
+    trips = [Trip(d("2024-01-01"), d("2024-03-25")), Trip(d("2024-12-20"))]
+    result = calculate(trips, d("2025-01-05"), has_contract=False)
+    assert numbers(result) == (5, 73, d("2025-03-19"), 0)
+
+
 def test_only_this_years_days_of_a_closed_trip_count() -> None:
     # 15 Dec 2025 - 10 Jan 2026: only 1-10 Jan count in 2026 -> 10 used, 80 left.
     # A trip wholly in 2025 (1 Mar - 29 May) counts nothing in 2026.

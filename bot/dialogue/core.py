@@ -176,6 +176,8 @@ class Dialogue:
         elif name == "topic" and args and args[0] in INTENTS:
             if args[0] == "talk_to_human":
                 FLOWS["handoff"].start(turn)
+            elif args[0] == "urgent_danger":  # e.g. picked from a clarifying question
+                urgent.respond(turn)
             elif args[0] in FLOW_INTENTS:
                 self._route_intent(turn, args[0])
             else:

@@ -54,9 +54,14 @@ def accept_entry(turn: Turn, entry: date) -> None:
         turn.say(_("That date is in the future. When did you enter Russia?"))
         return
     turn.state.data["entry"] = entry.isoformat()
-    if entry > date(turn.today.year, 1, 1):
+    if entry > date(entry.year, 1, 1):
+        # A stay begun last year is also bound by last year's 90 days: ask about that year.
+        question = (_("Were you in Russia earlier this year, before this trip?")
+                    if entry.year == turn.today.year else
+                    _("Were you in Russia earlier in {year}, before this trip?").format(
+                        year=entry.year))
         turn.state.step = "earlier?"
-        turn.say(_("Were you in Russia earlier this year, before this trip?"),
+        turn.say(question,
                  [Button(_("Yes"), actions.make(NAME, "prev", "yes")),
                   Button(_("No"), actions.make(NAME, "prev", "no"))])
     else:
