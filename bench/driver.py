@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import statistics
+import sys
 import time
 from collections import Counter, deque
 from collections.abc import Iterator
@@ -31,6 +32,14 @@ class BenchBotApi(FakeBotApi):
     def __init__(self) -> None:
         super().__init__()
         self.handed_out: dict[int, float] = {}
+        report = self._server.handle_error
+
+        def handle_error(request: Any, client_address: Any) -> None:
+            # a bot stopped during a long poll: nothing to report
+            if not isinstance(sys.exc_info()[1], ConnectionError):
+                report(request, client_address)
+
+        self._server.handle_error = handle_error  # type: ignore[method-assign]
 
     def _get_updates(self, params: dict[str, Any]) -> list[dict[str, Any]]:
         updates = super()._get_updates(params)

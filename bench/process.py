@@ -82,14 +82,18 @@ class BotProcess:
                 if (call.method in REPLY_METHODS
                         and str(call.params.get("chat_id")) == str(COLD_START_CHAT)):
                     return call.at - self.started_at
-        raise TimeoutError(f"{self.command} gave no reply within {timeout:.0f} s; "
-                           f"see {self.log_path}")
+        raise TimeoutError(f"{self.command} gave no reply within {timeout:.0f} s; its log "
+                           f"ends:\n{self.log_tail()}")
+
+    def log_tail(self, chars: int = 3000) -> str:
+        """Return the end of the bot's log (stdout and stderr)."""
+        return self.log_path.read_text(errors="replace")[-chars:] if self.log_path.exists() else ""
 
     def check_alive(self) -> None:
         """Raise with the end of the log when the process has exited."""
         if self.process is not None and self.process.poll() is not None:
-            tail = self.log_path.read_text(errors="replace")[-3000:]
-            raise RuntimeError(f"{self.command} exited with {self.process.returncode}:\n{tail}")
+            raise RuntimeError(f"{self.command} exited with {self.process.returncode}; its log "
+                               f"ends:\n{self.log_tail()}")
 
     @property
     def ps(self) -> psutil.Process:

@@ -139,17 +139,24 @@ _DMY = re.compile(
 _DM = re.compile(r"(?<![\d.,/])(?P<d>\d{1,2})\.(?P<m>\d{2})(?![\d]|[.,/-]\d)")
 
 
+NEAR_FUTURE_DAYS = 31
+"""A date given without a year is the latest one not later than this many days from today."""
+
+
 def _resolve_year(month: int, day: int, today: date) -> date | None:
-    """Pick the year that puts day/month nearest to `today` (a past date on a tie)."""
-    options = []
-    for year in (today.year - 1, today.year, today.year + 1):
+    """Pick the year for day/month: the latest such date at most NEAR_FUTURE_DAYS ahead.
+
+    People mostly give past dates (entry into Russia), sometimes a date in the coming weeks.
+    """
+    limit = today + timedelta(days=NEAR_FUTURE_DAYS)
+    for year in (today.year + 1, today.year, today.year - 1, today.year - 2):
         try:
-            options.append(date(year, month, day))
+            candidate = date(year, month, day)
         except ValueError:
             continue
-    if not options:
-        return None
-    return min(options, key=lambda d: (abs((d - today).days), d > today))
+        if candidate <= limit:
+            return candidate
+    return None
 
 
 def _make_date(year: int | None, month: int, day: int, today: date) -> date | None:

@@ -1,4 +1,7 @@
-"""Character and word n-gram features over two views of a message: folded text and skeleton."""
+"""Fitting of the n-gram features: TF-IDF over the folded text and over the Latin skeleton.
+
+Used at training time (scikit-learn); the parser uses the `CompactFeatures` copy it makes.
+"""
 
 from __future__ import annotations
 
@@ -8,38 +11,43 @@ import numpy as np
 from scipy.sparse import csr_matrix, hstack
 from sklearn.feature_extraction.text import TfidfVectorizer
 
-from nlu.normalize import fold, skeleton
+from nlu.compact import CompactFeatures, CompactTfidf
+from nlu.normalize import views
 
 
 class NgramFeaturizer:
-    """TF-IDF of char n-grams (folded text and Latin skeleton) plus skeleton word n-grams."""
+    """Char n-grams of the folded text and of the skeleton, plus skeleton word n-grams."""
 
     def __init__(self, min_df: int = 1) -> None:
-        self.folded = TfidfVectorizer(analyzer="char_wb", ngram_range=(1, 5), sublinear_tf=True,
-                                      min_df=min_df, dtype=np.float32)
-        self.skeleton = TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5), sublinear_tf=True,
-                                        min_df=min_df, dtype=np.float32)
-        self.words = TfidfVectorizer(analyzer="word", ngram_range=(1, 2), sublinear_tf=True,
-                                     token_pattern=r"\S+", min_df=min_df, dtype=np.float32)
+        def tfidf(analyzer: str, ngrams: tuple[int, int]) -> TfidfVectorizer:
+            pattern = r"\S+" if analyzer == "word" else None
+            return TfidfVectorizer(analyzer=analyzer, ngram_range=ngrams, sublinear_tf=True,
+                                   min_df=min_df, token_pattern=pattern, dtype=np.float32)
+
+        self.blocks: list[tuple[str, TfidfVectorizer]] = [
+            ("folded", tfidf("char_wb", (1, 5))),
+            ("skeleton", tfidf("char_wb", (2, 5))),
+            ("skeleton", tfidf("word", (1, 2))),
+        ]
 
     @staticmethod
-    def views(texts: Sequence[str]) -> tuple[list[str], list[str]]:
-        """Return the folded and skeleton views of each text."""
-        return [fold(t) for t in texts], [skeleton(t) for t in texts]
+    def _views(texts: Sequence[str]) -> dict[str, list[str]]:
+        """Each view of every text."""
+        all_views = [views(t) for t in texts]
+        return {name: [v[name] for v in all_views] for name in ("folded", "skeleton")}
 
     def fit_transform(self, texts: Sequence[str]) -> csr_matrix:
         """Learn the vocabularies and return the feature matrix."""
-        folded, skel = self.views(texts)
-        return hstack([self.folded.fit_transform(folded), self.skeleton.fit_transform(skel),
-                       self.words.fit_transform(skel)], format="csr")
+        by_view = self._views(texts)
+        return hstack([vec.fit_transform(by_view[view]) for view, vec in self.blocks],
+                      format="csr")
 
     def transform(self, texts: Sequence[str]) -> csr_matrix:
         """Return the feature matrix of new texts."""
-        folded, skel = self.views(texts)
-        return hstack([self.folded.transform(folded), self.skeleton.transform(skel),
-                       self.words.transform(skel)], format="csr")
+        by_view = self._views(texts)
+        return hstack([vec.transform(by_view[view]) for view, vec in self.blocks], format="csr")
 
-    @property
-    def size(self) -> int:
-        """Number of features."""
-        return sum(len(v.vocabulary_) for v in (self.folded, self.skeleton, self.words))
+    def compact(self) -> CompactFeatures:
+        """The numpy-only copy used at inference."""
+        return CompactFeatures([(view, CompactTfidf.from_sklearn(vec)) for view, vec in
+                                self.blocks])

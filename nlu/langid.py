@@ -16,12 +16,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
-from scipy.sparse import hstack
-from sklearn.feature_extraction.text import TfidfVectorizer
-from sklearn.linear_model import LogisticRegression
 
+from nlu.compact import CompactFeatures, CompactTfidf, LinearHead, softmax
 from nlu.intents import LANGUAGES
-from nlu.normalize import fold, has_cyrillic, letter_count, normalize, skeleton
+from nlu.normalize import has_cyrillic, letter_count, normalize, skeleton, views
 
 DEFAULT_LANGUAGE = "ky"
 """The answer when nothing in the message or the hint says otherwise (the bot's default)."""
@@ -120,46 +118,45 @@ def training_labels(texts: Sequence[str], languages: Sequence[str]) -> list[tupl
     return pairs
 
 
-def _skeleton_view(texts: Sequence[str]) -> list[str]:
-    """The script-free view: the Latin skeleton."""
-    return [skeleton(t) for t in texts]
-
-
-def _folded_view(texts: Sequence[str]) -> list[str]:
-    """The script-aware view: folded text (Kyrgyz letters folded away)."""
-    return [fold(t) for t in texts]
-
-
 @dataclass
 class LanguageModel:
     """A trained ky/ru/en classifier over skeleton and folded character n-grams."""
 
-    skeleton_vectorizer: TfidfVectorizer
-    folded_vectorizer: TfidfVectorizer
-    classifier: LogisticRegression
+    features: CompactFeatures
+    head: LinearHead
+    classes: tuple[str, ...]
 
     @classmethod
     def train(cls, texts: Sequence[str], languages: Sequence[str]) -> LanguageModel:
         """Fit the classifier on messages labelled with their language (see training_labels)."""
+        from scipy.sparse import hstack
+        from sklearn.feature_extraction.text import TfidfVectorizer
+        from sklearn.linear_model import LogisticRegression
+
         pairs = training_labels(texts, languages)
-        texts = [texts[i] for i, _ in pairs]
-        languages = [lang for _, lang in pairs]
-        skel = TfidfVectorizer(analyzer="char_wb", ngram_range=(1, 4), sublinear_tf=True,
-                               min_df=2, dtype=np.float32)
-        folded = TfidfVectorizer(analyzer="char_wb", ngram_range=(1, 3), sublinear_tf=True,
-                                 min_df=2, dtype=np.float32)
-        features = hstack([skel.fit_transform(_skeleton_view(texts)),
-                           folded.fit_transform(_folded_view(texts))]).tocsr()
+        labels = [lang for _, lang in pairs]
+        all_views = [views(texts[i]) for i, _ in pairs]
+        blocks = [
+            ("skeleton", TfidfVectorizer(analyzer="char_wb", ngram_range=(1, 4),
+                                         sublinear_tf=True, min_df=2, dtype=np.float32)),
+            ("folded", TfidfVectorizer(analyzer="char_wb", ngram_range=(1, 3),
+                                       sublinear_tf=True, min_df=2, dtype=np.float32)),
+        ]
+        matrix = hstack([vec.fit_transform([v[view] for v in all_views]) for view, vec in blocks],
+                        format="csr")
         classifier = LogisticRegression(C=10.0, max_iter=2000, class_weight="balanced")
-        classifier.fit(features, list(languages))
-        return cls(skel, folded, classifier)
+        classifier.fit(matrix, labels)
+        features = CompactFeatures([(view, CompactTfidf.from_sklearn(vec)) for view, vec in
+                                    blocks])
+        classes = tuple(str(c) for c in classifier.classes_)
+        if len(classes) < len(LANGUAGES):
+            raise ValueError("language identification needs examples of all three languages")
+        return cls(features, LinearHead.from_estimator(classifier), classes)
 
     def probabilities(self, text: str) -> dict[str, float]:
         """Return P(language | text) for every language the model knows."""
-        features = hstack([self.skeleton_vectorizer.transform(_skeleton_view([text])),
-                           self.folded_vectorizer.transform(_folded_view([text]))]).tocsr()
-        row = self.classifier.predict_proba(features)[0]
-        return {str(lang): float(p) for lang, p in zip(self.classifier.classes_, row, strict=True)}
+        row = softmax(self.head.score_row(self.features.transform_one(views(text))))
+        return {lang: float(p) for lang, p in zip(self.classes, row, strict=True)}
 
 
 def marker_votes(text: str) -> dict[str, int]:
@@ -239,7 +236,7 @@ def train_from_data() -> LanguageModel | None:
     from nlu.data import load_training
 
     examples = [e for e in load_training() if e.language in LANGUAGES]
-    if len({e.language for e in examples}) < 2:
+    if len({e.language for e in examples}) < len(LANGUAGES):
         return None
     return LanguageModel.train([e.text for e in examples], [e.language for e in examples])
 

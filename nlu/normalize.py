@@ -109,3 +109,8 @@ def has_cyrillic(text: str) -> bool:
 def letter_count(text: str) -> int:
     """Count the letters in `text`."""
     return sum(1 for ch in text if ch.isalpha())
+
+
+def views(text: str) -> dict[str, str]:
+    """The views the n-gram features are computed over: folded text and skeleton."""
+    return {"folded": fold(text), "skeleton": skeleton(text)}

@@ -20,8 +20,7 @@ for lang in ky ru en; do
     [[ -s "nlu/data/$lang/nlu.yml" ]] || fail "training data nlu/data/$lang/nlu.yml is missing"
 done
 
-bash scripts/rasa-venv.sh
-bash scripts/rasa-train.sh
+bash scripts/rasa-train.sh  # builds .rasa-venv first when needed
 
 command -v curl >/dev/null || fail "curl is needed to poll the server's /status"
 port="$("$PYTHON" -c 'import socket; s = socket.socket(); s.bind(("", 0)); print(s.getsockname()[1])')"
@@ -67,62 +66,84 @@ en|entry_ban|Am I banned from entering Russia? How can I check?
 ru|entry_ban|Как проверить, есть ли у меня запрет на въезд в Россию?
 ru|entry_ban|kak proverit zapret na vezd v rossiyu
 ky|entry_ban|Орусияга кирүүгө тыюу салынганын кантип текшерем?
+ky|entry_ban|orusiyaga kiruuge tyiuu salyngan beken kantip bilem
 en|greet|Hello
 ru|passport_taken|Работодатель забрал мой паспорт и не отдаёт
+en|urgent_danger|They locked me in the flat and won't let me leave, help
 EOF
 )"
 
-echo "rasa-check: messages through $url/model/parse"
+echo "rasa-check: messages through $url/model/parse and python -m nlu predict --engine rasa"
 CASES="$cases" "$PYTHON" - "$url" <<'PY'
+"""Check intents from /model/parse and from our CLI, whose answers must come from Rasa."""
+
+import json
 import os
 import statistics
+import subprocess
 import sys
 import time
 
 import httpx
 
 url = sys.argv[1]
-failures = 0
+cases = [line.split("|", 2) for line in os.environ["CASES"].splitlines()]
+failures = []
+
 with httpx.Client(base_url=url, timeout=10) as client:
-    for line in os.environ["CASES"].splitlines():
-        language, expected, text = line.split("|", 2)
+    from_rasa = {}
+    for language, expected, text in cases:
         reply = client.post("/model/parse", json={"text": text}).json()
-        got, confidence = reply["intent"]["name"], reply["intent"]["confidence"]
-        verdict = "ok" if got == expected else "WRONG"
-        failures += got != expected
-        print(f"  [{verdict:5}] {language} {got} ({confidence:.2f}) expected {expected}: {text}")
-    texts = [line.split("|", 2)[2] for line in os.environ["CASES"].splitlines()]
+        intent, confidence = reply["intent"]["name"], reply["intent"]["confidence"]
+        from_rasa[text] = (intent, confidence)
+        verdict = "ok" if intent == expected else "WRONG"
+        if intent != expected:
+            failures.append(f"/model/parse: {text!r} -> {intent}, expected {expected}")
+        print(f"  /model/parse  [{verdict:5}] {language} {intent} ({confidence:.2f}): {text}")
     timings = []
     for i in range(60):
         begin = time.perf_counter()
-        client.post("/model/parse", json={"text": texts[i % len(texts)]}).raise_for_status()
+        client.post("/model/parse", json={"text": cases[i % len(cases)][2]}).raise_for_status()
         timings.append((time.perf_counter() - begin) * 1000)
-    timings.sort()
+
+predict = subprocess.run(
+    [sys.executable, "-m", "nlu", "predict", "--engine", "rasa", "--rasa-url", url],
+    input="".join(text + "\n" for _, _, text in cases),
+    capture_output=True,
+    text=True,
+    timeout=300,
+)
+if predict.returncode != 0:
+    sys.stderr.write(predict.stderr)
+    sys.exit("rasa-check: FAIL: python -m nlu predict --engine rasa exited with an error")
+if "nlu.rasa_engine" in predict.stderr:
+    sys.stderr.write(predict.stderr)
+    failures.append("python -m nlu predict used its fallback parser instead of Rasa")
+answers = [json.loads(line) for line in predict.stdout.splitlines()]
+if len(answers) != len(cases):
+    sys.exit(f"rasa-check: FAIL: predict printed {len(answers)} answers for {len(cases)} messages")
+for (language, expected, text), answer in zip(cases, answers, strict=True):
+    intent, confidence = answer["intent"], answer["confidence"]
+    verdict = "ok" if intent == expected else "WRONG"
+    if intent != expected:
+        failures.append(f"predict: {text!r} -> {intent}, expected {expected}")
+    if intent != from_rasa[text][0] or abs(confidence - from_rasa[text][1]) > 0.001:
+        failures.append(f"predict: {text!r} answered {intent} {confidence}, not Rasa's answer")
     print(
-        f"  latency over {len(timings)} parses: median {statistics.median(timings):.1f} ms,"
-        f" p95 {timings[int(len(timings) * 0.95)]:.1f} ms"
+        f"  nlu predict   [{verdict:5}] {language} {intent} ({confidence:.2f},"
+        f" language {answer['language']}): {text}"
     )
+
+timings.sort()
+print(
+    f"rasa-check: /model/parse latency over {len(timings)} messages:"
+    f" median {statistics.median(timings):.1f} ms, p95 {timings[int(len(timings) * 0.95)]:.1f} ms"
+)
 if failures:
-    sys.exit(f"rasa-check: FAIL: {failures} message(s) got the wrong intent from /model/parse")
+    print("\n".join(f"rasa-check: FAIL: {failure}" for failure in failures), file=sys.stderr)
+    sys.exit(1)
 PY
 
 rss_kb="$(ps -o rss= -p "$server_pid" | tr -d ' ')"
 echo "rasa-check: server RSS $((rss_kb / 1024)) MiB"
-
-echo "rasa-check: messages through python -m nlu predict --engine rasa"
-predict_failures=0
-while IFS='|' read -r language expected text; do
-    got="$(RASA_URL="$url" "$PYTHON" -m nlu predict --engine rasa --rasa-url "$url" \
-        --lang "$language" --format intent "$text")" ||
-        fail "python -m nlu predict --engine rasa failed"
-    if [[ "$got" == "$expected" ]]; then
-        echo "  [ok   ] $language $got: $text"
-    else
-        echo "  [WRONG] $language $got expected $expected: $text"
-        predict_failures=$((predict_failures + 1))
-    fi
-done <<<"$cases"
-((predict_failures == 0)) ||
-    fail "$predict_failures message(s) got the wrong intent through python -m nlu predict"
-
 echo "rasa-check: OK"

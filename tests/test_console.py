@@ -16,6 +16,7 @@ from bot.dialogue import Dialogue
 from bot.pseudonym import Pseudonymizer
 from bot.service import ChatService
 from content.answers import get_answer
+from content.i18n import gettext_for
 from content.markup import strip_markup
 from nlu.types import Parser
 
@@ -68,8 +69,10 @@ def test_each_message_is_answered_in_its_own_language(service: ChatService) -> N
     positions = [printed.find(text) for text in expected]
     assert -1 not in positions, printed
     assert positions == sorted(positions), printed
-    # The console follows each message's language: it never asks to switch.
-    assert "[" in printed and "lang:" not in printed
+    # No language was chosen, so the console follows each message and never offers a switch.
+    for language in ("ky", "ru", "en"):
+        offer = gettext_for(language)("Shall I answer in {language} from now on?")
+        assert offer.split("{")[0] not in printed
 
 
 def test_a_numbered_choice_presses_that_button(service: ChatService) -> None:

@@ -1,7 +1,7 @@
 """The dialogue core through its public API: answers, languages, flows, buttons, bad input.
 
-Each text comes with a precomputed Parse (as the Telegram layer sends it), so the core is driven
-deterministically; the parser must not be called. Interface wording is asserted in English only;
+Texts come with a precomputed Parse (as the Telegram layer sends it), so the core is driven
+deterministically and the parser must not be called; one test types dates through the real one. Interface wording is asserted in English only;
 in Kyrgyz and Russian the tests check structure, button actions and the content files' text.
 """
 
@@ -22,7 +22,7 @@ from content.answers import Answer, get_answer
 from content.directory import load_directory
 from content.formatting import format_date
 from nlu.intents import INTENTS
-from nlu.types import Entity, Parse
+from nlu.types import Entity, Parse, Parser
 
 TODAY = date(2026, 4, 15)
 LANGUAGES = ("ky", "ru", "en")
@@ -484,6 +484,26 @@ def test_stay_calculator_end_to_end(language: str) -> None:
     if language == "en":
         assert "Days used this year: 66 days" in result.text
         assert "Days left after today: 24" in result.text
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_stay_calculator_reads_typed_dates_with_the_real_parser(language: str,
+                                                                 parser: Parser) -> None:
+    # Same trip as above with one earlier trip: 10 Jan - 20 Feb = 22 + 20 = 42 days, since
+    # 1 Mar: 46 -> 88 used; 48 days from 1 Mar -> last legal day 17 Apr, 2 left.
+    dialogue = Dialogue(parser, clarify_below=0.45, today=lambda: TODAY)
+    state = ConversationState(language=language, language_chosen=True)
+    outcomes = [dialogue.handle(state, incoming) for incoming in (
+        Incoming(action="flow:stay"), Incoming(text="31.02.2026"),
+        Incoming(text="01.03.2026"), Incoming(action="stay:prev:yes"),
+        Incoming(text="10.01.2026 - 20.02.2026"), Incoming(action="stay:prev:no"),
+        Incoming(action="stay:contract:no"))]
+    assert all(reply.language == language for o in outcomes for reply in o.replies)
+    assert actions(outcomes[2]) == ["stay:prev:yes", "stay:prev:no"]
+    result = outcomes[-1].replies[-1].text
+    assert "88" in result and format_date(date(2026, 4, 17), language) in result
+    if language == "en":
+        assert "does not exist" in outcomes[1].replies[0].text
 
 
 def test_stay_calculator_with_a_contract_names_day_90_and_the_extension() -> None:

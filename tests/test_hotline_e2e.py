@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import signal
+import sqlite3
 import subprocess
 import sys
 import time
@@ -155,12 +156,17 @@ def test_sigkill_with_pending_relays_delivers_each_message_once(tmp_path: Path) 
             api.push_update(button_update(chat, "handoff:anon"))
             api.wait_for(lambda c: len(sent_to(c, OPERATORS)) >= 1, timeout=20)
             # Telegram throttles the bot: relays pile up in the outbox, none is in flight
-            api.fail("sendMessage", *["429"] * 40)
+            api.fail("sendMessage", *["429"] * 12)
             for n in range(6):
                 api.push_update(text_update(chat, f"срочно {n} точка"))
             time.sleep(2)
             process.send_signal(signal.SIGKILL)
             process.wait(10)
+            assert not any("точка" in t for t in texts_to(api.calls, OPERATORS))
+            with sqlite3.connect(tmp_path / "sapar.db") as db:
+                pending = db.execute("SELECT COUNT(*) FROM outbox WHERE status = 'pending' "
+                                     "AND side = 'desk'").fetchone()[0]
+            assert pending >= 1, "the relays must have been waiting in the outbox"
             process = start_bot_process(env)
             calls = api.wait_for(lambda c: all(any(f"срочно {n} точка" in t
                                                    for t in texts_to(c, OPERATORS))

@@ -54,8 +54,10 @@ async def test_buttons_forged_data_and_media_get_clear_replies(tmp_path: Path, p
     chat = 9100
     with FakeBotApi() as api:
         async with running_bot(api, tmp_path, parser):
+            api.push_update(text_update(chat, "/start en"))
+            await wait_for(api, lambda c: len(sent_to(c, chat)) >= 2)
             api.push_update(button_update(chat, "topic:stay_rule"))
-            await wait_for(api, lambda c: len(sent_to(c, chat)) >= 1)
+            await wait_for(api, lambda c: len(sent_to(c, chat)) >= 3)
             api.push_update(button_update(chat, "topic:' OR 1=1 --"))
             api.push_update(button_update(chat, "x" * 64))
             api.push_update({"message": message(chat, None, voice={
@@ -64,7 +66,7 @@ async def test_buttons_forged_data_and_media_get_clear_replies(tmp_path: Path, p
                 "file_id": "s1", "file_unique_id": "s1u", "type": "regular", "width": 512,
                 "height": 512, "is_animated": False, "is_video": False})})
             api.push_update(text_update(chat, "я" * 5000))
-            calls = await wait_for(api, lambda c: len(sent_to(c, chat)) >= 10)
+            calls = await wait_for(api, lambda c: len(sent_to(c, chat)) >= 11)
             assert len(api.calls_of("answerCallbackQuery")) >= 3
             assert not any("error" in c.method.lower() for c in calls)
             texts = texts_to(calls, chat)

