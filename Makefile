@@ -12,7 +12,7 @@ MO_FILES := $(PO_FILES:.po=.mo)
 .DEFAULT_GOAL := help
 
 help: ## list the targets
-	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | sort
+	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | sort
 
 $(INSTALLED): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
