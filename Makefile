@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 INSTALLED := $(VENV)/.installed
-MODEL := nlu/model/embedded.pkl
+MODEL := nlu/model/intent.pkl
 NLU_DATA := $(shell find nlu/data -name '*.yml' 2>/dev/null)
 PO_FILES := $(wildcard content/*/LC_MESSAGES/sapar.po)
 MO_FILES := $(PO_FILES:.po=.mo)
