@@ -246,7 +246,7 @@ async def on_operator_button(update: Update, context: ContextTypes.DEFAULT_TYPE)
         await context.bot.send_message(query.message.chat.id, "Choose a canned reply:",
                                        message_thread_id=case.thread_id,
                                        reply_markup=canned_markup(case.case_code))
-    elif action == "send" and len(parts) == 4 and parts[3].isdigit() \
+    elif action == "send" and len(parts) == 4 and parts[3].isdecimal() \
             and int(parts[3]) < len(CANNED):
         if case.status == "closed":
             await query.answer("This case is closed.")

@@ -204,12 +204,12 @@ def _month_at(token: Token) -> int | None:
 
 def _is_day(token: Token) -> bool:
     """Return True if a token is a day-of-month number."""
-    return token.raw.isdigit() and len(token.raw) <= 2 and 1 <= int(token.raw) <= 31
+    return token.raw.isdecimal() and len(token.raw) <= 2 and 1 <= int(token.raw) <= 31
 
 
 def _is_year(token: Token) -> bool:
     """Return True if a token is a four-digit year."""
-    return token.raw.isdigit() and len(token.raw) == 4 and token.raw[:2] in ("19", "20")
+    return token.raw.isdecimal() and len(token.raw) == 4 and token.raw[:2] in ("19", "20")
 
 
 class _DateScanner:

@@ -40,7 +40,7 @@ WORD_VALUES.pop("on", None)
 
 def _value(token: Token) -> int | None:
     """Return the value of one number token (digits or a number word)."""
-    if token.raw.isdigit():
+    if token.raw.isdecimal():
         return int(token.raw) if len(token.raw) <= 6 else None
     return WORD_VALUES.get(token.raw, WORD_VALUES.get(token.skel))
 
@@ -54,7 +54,7 @@ def read_number(tokens: Sequence[Token], index: int) -> tuple[int, int] | None:
     if index >= len(tokens):
         return None
     first = tokens[index]
-    if first.raw.isdigit():
+    if first.raw.isdecimal():
         value = _value(first)
         return (value, 1) if value is not None else None
     total = 0
@@ -68,7 +68,7 @@ def read_number(tokens: Sequence[Token], index: int) -> tuple[int, int] | None:
         elif seen_number and token.raw in _JOINERS:
             pass
         else:
-            value = None if token.raw.isdigit() else _value(token)
+            value = None if token.raw.isdecimal() else _value(token)
             if value is None:
                 break
             total += value

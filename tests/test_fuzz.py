@@ -41,7 +41,7 @@ OPERATORS = -1001234567890
 OPERATOR = {"id": 4242, "first_name": "Nurgul", "last_name": "Operator", "is_bot": False,
             "username": "nurgul_op"}
 MAX_TEXT = 4096  # Telegram's limit, in UTF-16 code units after entity parsing
-FUZZ = settings(max_examples=20, deadline=None,
+FUZZ = settings(max_examples=250, deadline=None,
                 suppress_health_check=[HealthCheck.function_scoped_fixture,
                                        HealthCheck.too_slow, HealthCheck.data_too_large])
 APOLOGIES = {gettext_for(language)(
@@ -306,7 +306,8 @@ MEDIA: dict[str, dict[str, Any]] = {
         {"persistent_id": "a", "text": "a", "voter_count": 0},
         {"persistent_id": "b", "text": "b", "voter_count": 0}],
         "total_voter_count": 0, "is_closed": False, "is_anonymous": True, "type": "regular",
-        "allows_multiple_answers": False, "allows_revoting": False}},
+        "allows_multiple_answers": False, "allows_revoting": False,
+        "members_only": False}},
     "nothing": {},
     "service": {"new_chat_title": "renamed"},
 }
