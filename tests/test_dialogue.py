@@ -189,7 +189,7 @@ def test_confident_intent_gets_its_short_answer_with_source_more_and_menu(
     [reply] = outcome.replies
     assert reply.text.startswith(answer(intent, language).short)
     assert_source_line(reply, intent, language)
-    assert reply.actions()[-2:] == [f"more:{intent}", "menu"]
+    assert reply.actions()[-2:] == [f"more:{intent}:{language}", "menu"]
     if language == "en":
         assert "Checked on" in reply.text
 
@@ -742,3 +742,19 @@ def test_every_intent_gets_a_reply_in_every_language() -> None:
             assert all(reply.text.strip() for reply in outcome.replies), (intent, language)
             for shown in actions(outcome):
                 assert split(shown) is not None
+
+
+def test_more_keeps_the_language_of_the_short_answer() -> None:
+    chat = Chat(language="ru", chosen=True)
+    [reply, _offer] = chat.write("how do I check the ban", understood("entry_ban", "en")).replies
+    more = next(a for a in reply.actions() if a.startswith("more:"))
+    [detail] = chat.press(more).replies
+    assert detail.text.startswith(answer("entry_ban", "en").more)
+
+
+def test_a_clear_question_leaves_the_stay_calculator() -> None:
+    chat = Chat(language="en", chosen=True)
+    chat.press("flow:stay")
+    outcome = chat.write("how do I check an entry ban", understood("entry_ban", "en"))
+    assert outcome.replies[0].text.startswith(answer("entry_ban", "en").short)
+    assert chat.state.flow is None

@@ -170,7 +170,7 @@ def test_sigkill_with_pending_relays_delivers_each_message_once(tmp_path: Path) 
             process = start_bot_process(env)
             calls = api.wait_for(lambda c: all(any(f"срочно {n} точка" in t
                                                    for t in texts_to(c, OPERATORS))
-                                               for n in range(6)), timeout=60)
+                                               for n in range(6)), timeout=150)
             texts = texts_to(calls, OPERATORS)
             for n in range(6):
                 assert sum(f"срочно {n} точка" in t for t in texts) == 1, texts

@@ -82,7 +82,7 @@ def show_answer(turn: Turn, intent: str) -> None:
         rows.append(follow)
     nav = [Button(_("Menu"), "menu")]
     if answer.more:
-        nav.insert(0, Button(_("More"), actions.make("more", intent)))
+        nav.insert(0, Button(_("More"), actions.make("more", intent, turn.language)))
     rows.append(nav)
     turn.say(f"{body}\n\n{source_line(turn, answer)}", *rows)
 

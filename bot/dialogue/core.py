@@ -184,6 +184,8 @@ class Dialogue:
                 state.end_flow()
                 show_answer(turn, args[0])
         elif name == "more" and args and args[0] in INTENTS:
+            if args[1:2] and args[1] in LANGUAGES:  # the language the short answer was in
+                turn.language = args[1]
             show_more(turn, args[0])
         elif name == "lang" and args == ["pick"]:
             show_language_picker(turn)

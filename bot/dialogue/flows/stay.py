@@ -14,6 +14,10 @@ from content.formatting import format_date
 
 NAME = "stay"
 NEAR_LIMIT_DAYS = 15
+# A message without dates leaves the calculator when the parser is this sure it is about
+# something else (intents that can accompany dates keep the person in the flow).
+LEAVE_FLOW_CONFIDENCE = 0.6
+LEAVE_FLOW_EXCEPT = ("affirm", "deny", "stay_rule", "out_of_scope", "thanks")
 
 
 def _example(turn: Turn) -> str:
@@ -77,10 +81,21 @@ def ask_contract(turn: Turn) -> None:
               Button(_("No contract"), actions.make(NAME, "contract", "no"))])
 
 
+def asks_something_else(turn: Turn, text: str) -> bool:
+    """Return True when a message without dates is clearly a question on another topic."""
+    parse = turn.parse
+    return (parse is not None and not dates_in(text, turn.language, turn.today, parse)
+            and not impossible_date(text) and parse.intent not in LEAVE_FLOW_EXCEPT
+            and parse.confidence >= LEAVE_FLOW_CONFIDENCE)
+
+
 def on_text(turn: Turn, text: str) -> bool:
-    """Read dates typed during the flow."""
+    """Read dates typed during the flow; let a clear question on another topic through."""
     _ = turn._
     state = turn.state
+    if state.step in ("entry", "earlier") and asks_something_else(turn, text):
+        state.end_flow()
+        return False
     if state.step == "entry":
         found = dates_in(text, turn.language, turn.today, turn.parse)
         if not found:
