@@ -41,7 +41,7 @@ OPERATORS = -1001234567890
 OPERATOR = {"id": 4242, "first_name": "Nurgul", "last_name": "Operator", "is_bot": False,
             "username": "nurgul_op"}
 MAX_TEXT = 4096  # Telegram's limit, in UTF-16 code units after entity parsing
-FUZZ = settings(max_examples=250, deadline=None,
+FUZZ = settings(max_examples=60, deadline=None,
                 suppress_health_check=[HealthCheck.function_scoped_fixture,
                                        HealthCheck.too_slow, HealthCheck.data_too_large])
 APOLOGIES = {gettext_for(language)(
@@ -133,6 +133,7 @@ class FuzzBot:
     runtime: Runtime
     loop: asyncio.AbstractEventLoop
     victims: list[Victim]
+    partner: tuple[int, int] = (0, 0)  # (chat, forum topic) of a hand-off operators answer
 
     def run(self, updates: list[dict[str, Any]]) -> None:
         """Process updates one by one, then wait until every queued relay went out."""
@@ -193,9 +194,15 @@ def set_up_victims(bot: FuzzBot) -> None:
                                  thread_id=thread_of(bot, claimed))}])
     claimed.state, claimed.case = bot.snapshot(claimed)
     assert claimed.case is not None and claimed.case[1] == "active"
-    summary = (stay.state or {}).get("data", {})
-    assert summary.get("entry") == entry.isoformat(), "the stay victim is not mid-flow"
+    assert (stay.state or {})["data"].get("entry") == entry.isoformat(), "stay is not mid-flow"
     assert check.secrets[0] in str((check.state or {}).get("screening_summary"))
+    partner = Victim(31000005)
+    bot.run([text_update(partner.chat, "/start ru"), text_update(partner.chat, "/human"),
+             button_update(partner.chat, "handoff:anon")])
+    _state, partner.case = bot.snapshot(partner)
+    bot.partner = (partner.chat, thread_of(bot, partner))
+    bot.run([{"message": message(OPERATORS, "/claim", user=OPERATOR, chat_type="supergroup",
+                                 thread_id=bot.partner[1])}])
 
 
 @pytest.fixture(scope="module")
@@ -494,4 +501,48 @@ def test_mixed_walks_through_flows_and_hand_offs(fuzz_bot: FuzzBot, check,
     events = data.draw(st.lists(st.sampled_from(["walk", "walk", "text", "button", "other"])
                                 .flatmap(step), min_size=2, max_size=8))
     check(events)
+    victims_unchanged(fuzz_bot)
+
+
+def plain(calls: list[Call], chat: int) -> str:
+    """Return what a chat got, as the person reads it (no markup, no white space)."""
+    texts = [str(c.params.get("text", "")) for c in calls
+             if c.method == "sendMessage" and int(c.params["chat_id"]) == chat]
+    return "".join(html.unescape(TAG.sub("", "".join(texts))).split())
+
+
+def telegram_text(text: str) -> bool:
+    """True for a text a Telegram user can send: not empty, within the length limit."""
+    return bool(text.strip()) and not text.lstrip().startswith("/") and (
+        len(text.encode("utf-16-le")) // 2 <= MAX_TEXT)
+
+
+relay_texts = st.one_of(
+    unicode_text,
+    st.builds(lambda seed, size: (seed * size)[:size], st.text(
+        st.characters(blacklist_categories=("Cs",)), min_size=1, max_size=12),
+        st.sampled_from([1000, 2100, 3500, 4000, MAX_TEXT])),
+    st.builds(lambda n: "😀" * n, st.integers(1, MAX_TEXT // 2)),
+    st.builds(lambda n: "<b>&amp;</b> & <" * n, st.integers(1, MAX_TEXT // 17)),
+).map(str.strip).filter(telegram_text)
+
+
+@FUZZ
+@given(data=st.data())
+def test_relays_reach_the_other_side_whole_in_both_directions(fuzz_bot: FuzzBot, check,
+                                                              data: st.DataObject) -> None:
+    chat, thread = fuzz_bot.partner
+    from_user = data.draw(st.lists(relay_texts, min_size=1, max_size=4))
+    from_operator = data.draw(st.lists(relay_texts, max_size=3))
+    start = len(fuzz_bot.api.calls)
+    check([Event(chat, lambda t=text: text_update(chat, t)) for text in from_user]
+          + [Event(OPERATORS, lambda t=text: {"message": message(
+              OPERATORS, t, user=OPERATOR, chat_type="supergroup", thread_id=thread)})
+             for text in from_operator])
+    calls = fuzz_bot.api.calls[start:]
+    operators_read, person_reads = plain(calls, OPERATORS), plain(calls, chat)
+    for text in from_user:
+        assert "".join(text.split()) in operators_read, "a person's message was lost"
+    for text in from_operator:
+        assert "".join(text.split()) in person_reads, "an operator's message was lost"
     victims_unchanged(fuzz_bot)
