@@ -177,7 +177,8 @@ def check_directory(report: Report, today: date, warn_months: int, error_months:
                 report.error(path, key, f"phone {phone!r} is not in E.164 (+<country><number>)")
         for number in entry.get("short_numbers") or []:
             if not SHORT_NUMBER.match(str(number)):
-                report.error(path, key, f"short number {number!r} must be digits (spaces/dashes allowed)")
+                report.error(path, key,
+                             f"short number {number!r} must be digits (spaces/dashes allowed)")
         for link in entry.get("links") or []:
             if not str(link).startswith("https://"):
                 report.error(path, key, f"link {link!r} is not https")

@@ -1,4 +1,4 @@
-"""The intent contract (shared/spec/intents.md): names used by data, parser, dialogue and evaluation."""
+"""The intent contract (shared/spec/intents.md): one set of names for data, parser and dialogue."""
 
 INTENTS: tuple[str, ...] = (
     "greet",

@@ -10,6 +10,7 @@ from sqlite_utils import Database
 
 from bot.settings import Settings, load_settings
 from bot.storage import open_database
+from nlu.types import Parser
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -44,7 +45,7 @@ def db() -> Iterator[Database]:
 
 
 @pytest.fixture(scope="session")
-def parser():  # noqa: ANN201 (the Parser protocol)
+def parser() -> Parser:
     """Return the real embedded parser (trained once from nlu/data if no artefact exists)."""
     from nlu.parser import load_parser
 

@@ -1,7 +1,8 @@
 """The dialogue core through its public API: answers, languages, flows, buttons, bad input.
 
 Texts come with a precomputed Parse (as the Telegram layer sends it), so the core is driven
-deterministically and the parser must not be called; one test types dates through the real one.
+deterministically and the parser must not be called; one test types dates through the real
+one.
 Interface wording is asserted in English only; in Kyrgyz and Russian the tests check structure,
 button actions and the content files' text.
 """

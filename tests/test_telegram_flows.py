@@ -147,7 +147,7 @@ async def test_writing_in_another_language_offers_a_switch(tmp_path: Path, parse
     with FakeBotApi() as api:
         async with running_bot(api, tmp_path, parser):
             await step(api, chat, text_update(chat, "/start ky"), "topic:")
-            replies = await step(api, chat, text_update(chat, "how do I check a Russian entry ban"),
-                                 "lang:en")
+            question = text_update(chat, "how do I check a Russian entry ban")
+            replies = await step(api, chat, question, "lang:en")
             answer = get_answer("entry_ban", "en").short.splitlines()[0]
             assert any(answer in r.params["text"] for r in replies)
