@@ -43,7 +43,7 @@ def markup_problems(text: str) -> list[str]:
     problems = list(validator.problems)
     if validator.stack:
         problems.append(f"unclosed tag(s): {', '.join(validator.stack)}")
-    if re.search(r"&(?!(amp|lt|gt|quot|#\d+);)", text):
+    if re.search(r"&(?!(amp|lt|gt|quot|#\d+|#x[0-9a-fA-F]+);)", text):
         problems.append("a bare '&' must be written &amp;")
     return problems
 

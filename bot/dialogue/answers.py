@@ -35,7 +35,7 @@ def source_line(turn: Turn, answer: Answer, limit: int | None = 2) -> str:
     _ = turn._
     names = []
     for source in answer.sources[:limit]:
-        label = escape(f"{source.name} ({source.year})")
+        label = escape(f"{source.name} ({source.year})", quote=False)
         names.append(f'<a href="{escape(source.url)}">{label}</a>' if source.url else label)
     checked = format_date(answer.last_verified, turn.language)
     return "<i>" + _("Source: {sources}").format(sources="; ".join(names)) + " · " + _(
@@ -99,4 +99,19 @@ def show_more(turn: Turn, intent: str) -> None:
     if follow:
         rows.append(follow)
     rows.append([Button(_("Talk to a person"), "human"), Button(_("Menu"), "menu")])
-    turn.say(f"{answer.more}\n\n{source_line(turn, answer, limit=None)}", *rows)
+    # the detail and its full source list go separately: together they can pass 4,096 chars
+    turn.say(answer.more)
+    turn.say(source_list(turn, answer), *rows)
+
+
+def source_list(turn: Turn, answer: Answer) -> str:
+    """Return every source of an answer, one per line, and the date it was checked."""
+    _ = turn._
+    lines = []
+    for source in answer.sources:
+        label = escape(f"{source.name} ({source.year})", quote=False)
+        lines.append("• " + (f'<a href="{escape(source.url)}">{label}</a>' if source.url
+                             else label))
+    checked = format_date(answer.last_verified, turn.language)
+    return "<i>" + _("Sources:") + "\n" + "\n".join(lines) + "\n" + _(
+        "Checked on {date}").format(date=checked) + "</i>"
