@@ -162,6 +162,9 @@ class FakeBotApi:
         return dict(parse_qsl(body.decode()))
 
     def _serve(self, request: BaseHTTPRequestHandler) -> None:
+        if request.path.startswith("/file/"):
+            self._send_file(request)
+            return
         method = request.path.rsplit("/", 1)[-1]
         params = self._read_params(request)
         with self._lock:
@@ -202,6 +205,14 @@ class FakeBotApi:
             request.end_headers()
             request.wfile.write(raw)
 
+    def _send_file(self, request: BaseHTTPRequestHandler) -> None:
+        raw = b"%PDF-1.4 fake document for " + request.path.rsplit("/", 1)[-1].encode()
+        request.send_response(200)
+        request.send_header("Content-Type", "application/octet-stream")
+        request.send_header("Content-Length", str(len(raw)))
+        request.end_headers()
+        request.wfile.write(raw)
+
     @staticmethod
     def _send(request: BaseHTTPRequestHandler, status: int, payload: dict[str, Any]) -> None:
         raw = json.dumps(payload).encode()
@@ -237,6 +248,13 @@ class FakeBotApi:
             name = document.get("filename", "file") if isinstance(document, dict) else "file"
             return self._message(params, document={"file_id": "f1", "file_unique_id": "u1",
                                                    "file_name": name})
+        if method == "getFile":
+            file_id = str(params.get("file_id", "f"))
+            return {"file_id": file_id, "file_unique_id": f"u{file_id}", "file_size": 40,
+                    "file_path": f"documents/{file_id}.bin"}
+        if method == "sendPhoto":
+            return self._message(params, photo=[{"file_id": "p1", "file_unique_id": "p1u",
+                                                 "width": 90, "height": 90}])
         if method in ("copyMessage", "forwardMessage"):
             return {"message_id": self.new_message_id()}
         if method == "createForumTopic":
