@@ -82,6 +82,16 @@ def _check_sources(report: Report, where: object, key: str, sources: object) -> 
             report.error(where, key, f"source link {url!r} is not https")
 
 
+def _check_provenance(report: Report, where: object, key: str, raw: dict, today: date,
+                      warn_months: int, error_months: int) -> None:
+    """Check that an entry says where its facts come from and when they were checked."""
+    _check_sources(report, where, key, raw.get("sources"))
+    if "last_verified" not in raw:
+        report.error(where, key, "has no last_verified date")
+    else:
+        _check_age(report, where, key, raw["last_verified"], today, warn_months, error_months)
+
+
 def check_answers(report: Report, today: date, warn_months: int, error_months: int,
                   root: Path = CONTENT_DIR) -> None:
     """Check answers in every language against the intent contract and each other."""
@@ -107,12 +117,7 @@ def check_answers(report: Report, today: date, warn_months: int, error_months: i
             for required in ("title", "short"):
                 if not str(raw.get(required) or "").strip():
                     report.error(path, intent, f"'{required}' is missing or empty")
-            _check_sources(report, path, intent, raw.get("sources"))
-            if "last_verified" not in raw:
-                report.error(path, intent, "has no last_verified date")
-            else:
-                _check_age(report, path, intent, raw["last_verified"], today, warn_months,
-                           error_months)
+            _check_provenance(report, path, intent, raw, today, warn_months, error_months)
             limits = {"short": SHORT_LIMIT, "family": FAMILY_LIMIT, "title": TITLE_LIMIT}
             for name in TEXT_FIELDS:
                 text = str(raw.get(name) or "")
@@ -185,12 +190,7 @@ def check_directory(report: Report, today: date, warn_months: int, error_months:
         for link in entry.get("messengers") or []:
             if "://" in str(link) and not str(link).startswith("https://"):
                 report.error(path, key, f"messenger link {link!r} is not https")
-        _check_sources(report, path, key, entry.get("sources"))
-        if "last_verified" not in entry:
-            report.error(path, key, "has no last_verified date")
-        else:
-            _check_age(report, path, key, entry["last_verified"], today, warn_months,
-                       error_months)
+        _check_provenance(report, path, key, entry, today, warn_months, error_months)
 
 
 def check_catalogs(report: Report) -> None:
