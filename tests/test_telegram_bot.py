@@ -98,3 +98,30 @@ async def test_hide_deletes_recent_messages(tmp_path: Path, parser, language: st
             deleted = [m for c in api.calls_of("deleteMessages") for m in c.params["message_ids"]]
             sent_ids = len(sent_to(calls, chat))
             assert len(deleted) >= sent_ids + 2  # the bot's messages and the person's
+
+
+def test_python_m_bot_with_a_token_runs_the_telegram_bot(tmp_path: Path) -> None:
+    """`python -m bot` (no subcommand) with a token answers /start and a question per language."""
+    import os
+    import subprocess
+    import sys
+
+    from tests.auxil.telegram import settings_env
+
+    project = Path(__file__).resolve().parents[1]
+    with FakeBotApi() as api:
+        env = {**os.environ, **settings_env(api, tmp_path)}
+        process = subprocess.Popen([sys.executable, "-m", "bot"], cwd=project, env=env,
+                                   stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        try:
+            for index, (language, question) in enumerate(QUESTIONS.items()):
+                chat = 9400 + index
+                api.push_update(text_update(chat, "/start"))
+                api.wait_for(lambda c, chat=chat: len(sent_to(c, chat)) >= 2, timeout=60)
+                api.push_update(text_update(chat, question))
+                expected = first_line(get_answer("entry_ban", language).short)
+                api.wait_for(lambda c, chat=chat, e=expected: any(
+                    e in t for t in texts_to(c, chat)), timeout=30)
+        finally:
+            process.terminate()
+            process.wait(20)
