@@ -84,7 +84,7 @@ class IntentModel:
         return np.where(sure[:, None], alone, fused), ~sure
 
     def predict(self, text: str, embed: Callable[[str], np.ndarray] | None = None) -> Prediction:
-        """Probabilities for one message; `embed(text)` is called only when the cascade needs it."""
+        """Probabilities for one message; `embed(text)` is called only if the cascade needs it."""
         scores = self.ngram_scores([text])
         alone = softmax(scores / self.ngram.temperature)[0]
         if embed is None or self.embedding is None or alone.max() >= self.cascade_threshold:

@@ -157,8 +157,10 @@ class LinearHead:
 
     def score_rows(self, rows: Sequence[SparseRow]) -> np.ndarray:
         """Class scores of many sparse rows."""
-        return np.stack([self.score_row(row) for row in rows]) if rows else np.zeros(
-            (0, len(self.bias)), dtype=np.float32
+        return (
+            np.stack([self.score_row(row) for row in rows])
+            if rows
+            else np.zeros((0, len(self.bias)), dtype=np.float32)
         )
 
     def score_dense(self, matrix: np.ndarray) -> np.ndarray:
@@ -171,4 +173,3 @@ def softmax(scores: np.ndarray) -> np.ndarray:
     shifted = scores - scores.max(axis=-1, keepdims=True)
     exp = np.exp(shifted)
     return exp / exp.sum(axis=-1, keepdims=True)
-

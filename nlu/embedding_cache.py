@@ -49,5 +49,7 @@ class EmbeddingCache:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         keys = np.array(list(self._vectors), dtype="U40")
         vectors = np.stack(list(self._vectors.values())).astype(np.float32)
-        np.savez(self.path, keys=keys, vectors=vectors)
+        temporary = self.path.with_name(self.path.name + ".tmp.npz")
+        np.savez(temporary, keys=keys, vectors=vectors)
+        temporary.replace(self.path)
         self._dirty = False

@@ -33,19 +33,21 @@ _CURRENCIES: dict[str, str] = {
     "KGS": r"kgs|сом(?:ов|а|у|дон|го|ду|дук|дан|га|ко)?|som(?:ov|a|u|don|go|du|duk|dan|ga)?",
     "EUR": r"€|eur|евро|euro\w*|evro|yevro",
     "KZT": r"₸|тенге|tenge|kzt",
+    "GBP": r"£|gbp|фунт\w*|funt\w*|pounds?",
 }
 _CUR = "|".join(f"(?P<{code}>{pattern})" for code, pattern in _CURRENCIES.items())
-_END = r"(?![\w$€₽₸])"
+_END = r"(?![\w$€₽₸£])"
 _MONEY_AFTER = re.compile(
     rf"(?<![\w.,]){_NUMBER}\s*(?:{_MULT}\.?\s*)?(?:{_CUR}){_END}", re.IGNORECASE
 )
-_MONEY_BEFORE = re.compile(
-    rf"(?P<sign>[$€₽₸])\s*{_NUMBER}(?:\s*{_MULT}{_END})?", re.IGNORECASE
-)
+_MONEY_BEFORE = re.compile(rf"(?P<sign>[$€₽₸£])\s*{_NUMBER}(?:\s*{_MULT}{_END})?", re.IGNORECASE)
 _MONEY_MULT_ONLY = re.compile(rf"(?<![\w.,]){_NUMBER}\s*{_MULT}{_END}", re.IGNORECASE)
-_SIGNS = {"$": "USD", "€": "EUR", "₽": "RUB", "₸": "KZT"}
+_SIGNS = {"$": "USD", "€": "EUR", "₽": "RUB", "₸": "KZT", "£": "GBP"}
 _MULTIPLIERS: tuple[tuple[str, int], ...] = (
-    ("млн", 1_000_000), ("mln", 1_000_000), ("миллион", 1_000_000), ("million", 1_000_000),
+    ("млн", 1_000_000),
+    ("mln", 1_000_000),
+    ("миллион", 1_000_000),
+    ("million", 1_000_000),
     ("millon", 1_000_000),
 )
 _THOUSANDS = re.compile(r"\d{1,3}(?:[ \u00a0\u202f,.]\d{3})+")
@@ -71,19 +73,34 @@ def _money(text: str) -> Iterator[Entity]:
         amount = _amount(match.group("num"), match.group("mult"))
         if currency == "RUB" and match.group("RUB").lower().startswith("р") and amount < 10:
             continue
-        yield Entity("money", {"amount": amount, "currency": currency}, match.group(),
-                     match.start(), match.end())
+        yield Entity(
+            "money",
+            {"amount": amount, "currency": currency},
+            match.group(),
+            match.start(),
+            match.end(),
+        )
     for match in _MONEY_BEFORE.finditer(text):
         amount = _amount(match.group("num"), match.group("mult"))
-        yield Entity("money", {"amount": amount, "currency": _SIGNS[match.group("sign")]},
-                     match.group(), match.start(), match.end())
+        yield Entity(
+            "money",
+            {"amount": amount, "currency": _SIGNS[match.group("sign")]},
+            match.group(),
+            match.start(),
+            match.end(),
+        )
     for match in _MONEY_MULT_ONLY.finditer(text):
         mult = match.group("mult").lower()
         if mult in ("k", "к", "мин", "min"):
             continue
         amount = _amount(match.group("num"), match.group("mult"))
-        yield Entity("money", {"amount": amount, "currency": None}, match.group(),
-                     match.start(), match.end())
+        yield Entity(
+            "money",
+            {"amount": amount, "currency": None},
+            match.group(),
+            match.start(),
+            match.end(),
+        )
 
 
 # ---------------------------------------------------------------- dates
@@ -121,10 +138,10 @@ _RELATIVE_WORDS: tuple[tuple[tuple[str, ...], int], ...] = (
     (("day", "before", "iesterdai|yesterday"), -2),
     (("day", "after", "tomorov|tomorrow"), 2),
     (("murdagi", r"kun\w*"), -2),
-    (("bugun\w*|segodnia|today|sevodnia|sigodnia",), 0),
-    (("keche\w*|vchera|vchira|yesterday|iesterdai",), -1),
+    ((r"bugun\w*|segodnia|today|sevodnia|sigodnia",), 0),
+    ((r"keche\w*|vchera|vchira|yesterday|iesterdai",), -1),
     (("pozavchera|burugunu|murdagi",), -2),
-    (("erten\w*|zavtra|tomorrow|tomorov",), 1),
+    ((r"erten\w*|zavtra|tomorrow|tomorov",), 1),
     (("poslezavtra|bursugunu",), 2),
 )
 _RELATIVE = sorted(
@@ -240,8 +257,10 @@ class _DateScanner:
         if self.language in ("ru", "en"):
             start, end = self.tokens[first].start, self.tokens[last].end
             parsed = _dateparser_value(self.text[start:end], self.language, self.today)
-            if parsed is not None and own is not None and (parsed.month, parsed.day) == (
-                own.month, own.day
+            if (
+                parsed is not None
+                and own is not None
+                and (parsed.month, parsed.day) == (own.month, own.day)
             ):
                 return parsed if has_year else own
             if parsed is not None and own is None:
@@ -275,8 +294,11 @@ class _DateScanner:
             return None
         last = index
         year = lead_year
-        if year is None and index + 1 < len(tokens) and _is_year(tokens[index + 1]) and adjacent(
-            self.text, tokens[index], tokens[index + 1]
+        if (
+            year is None
+            and index + 1 < len(tokens)
+            and _is_year(tokens[index + 1])
+            and adjacent(self.text, tokens[index], tokens[index + 1])
         ):
             year = int(tokens[index + 1].raw)
             last = index + 1
@@ -329,9 +351,9 @@ class _DateScanner:
         else:
             count, used = 1, 0
         unit_index = index + used
-        if unit_index >= len(tokens) or (used and not adjacent(
-            self.text, tokens[unit_index - 1], tokens[unit_index]
-        )):
+        if unit_index >= len(tokens) or (
+            used and not adjacent(self.text, tokens[unit_index - 1], tokens[unit_index])
+        ):
             return None
         if not self._next(unit_index + 1, _AGO):
             return None
@@ -356,7 +378,10 @@ class _DateScanner:
         """Yield every date found, left to right, without overlaps."""
         index = 0
         finders: tuple[Callable[[int], tuple[Entity, int] | None], ...] = (
-            self.ago, self.day_month, self.month_day, self.relative_word,
+            self.ago,
+            self.day_month,
+            self.month_day,
+            self.relative_word,
         )
         while index < len(self.tokens):
             found = next((r for r in (f(index) for f in finders) if r is not None), None)

@@ -7,6 +7,7 @@ turns the results into markdown and a confusion-matrix picture.
 
 from __future__ import annotations
 
+import itertools
 import time
 from collections import Counter
 from collections.abc import Iterable, Sequence
@@ -86,19 +87,28 @@ def cross_validate(
     vectors = embed_examples(examples, embedder)
     labels = _stratify_labels(examples)
     splitter = StratifiedKFold(folds, shuffle=True, random_state=seed)
-    results = Results("cross-validation", notes={"folds": folds, "embeddings": vectors is not None})
+    results = Results(
+        "cross-validation", notes={"folds": folds, "embeddings": vectors is not None}
+    )
     outcomes: dict[int, Outcome] = {}
     started = time.perf_counter()
     inner = TrainConfig(folds=3)
     for fold, (train_idx, test_idx) in enumerate(splitter.split(examples, labels), start=1):
         train = [examples[i] for i in train_idx]
         test = [examples[i] for i in test_idx]
-        model = fit_model([e.text for e in train], [e.intent for e in train],
-                          vectors[train_idx] if vectors is not None else None, inner)
+        model = fit_model(
+            [e.text for e in train],
+            [e.intent for e in train],
+            vectors[train_idx] if vectors is not None else None,
+            inner,
+        )
         languages = LanguageIdentifier(
-            LanguageModel.train([e.text for e in train], [e.language for e in train]))
+            LanguageModel.train([e.text for e in train], [e.language for e in train])
+        )
         texts = [e.text for e in test]
-        probs, used = model.predict_batch(texts, vectors[test_idx] if vectors is not None else None)
+        probs, used = model.predict_batch(
+            texts, vectors[test_idx] if vectors is not None else None
+        )
         alone, _ = model.predict_batch(texts, None)
         for row, index in enumerate(test_idx):
             example = examples[index]
@@ -138,16 +148,18 @@ def evaluate_parser(
             parse, override, used = parser.parse(example.text), False, False
         latencies.append(time.perf_counter() - started)
         fallback = ngram_parser.parse(example.text).intent if ngram_parser else ""
-        results.outcomes.append(Outcome(
-            example=example,
-            intent=parse.intent,
-            confidence=parse.confidence,
-            language=parse.language,
-            entities=_entity_outcome(example),
-            ngram_intent=fallback,
-            used_embedding=used,
-            safety_override=override,
-        ))
+        results.outcomes.append(
+            Outcome(
+                example=example,
+                intent=parse.intent,
+                confidence=parse.confidence,
+                language=parse.language,
+                entities=_entity_outcome(example),
+                ngram_intent=fallback,
+                used_embedding=used,
+                safety_override=override,
+            )
+        )
     if latencies:
         results.notes["p50_ms"] = round(float(np.percentile(latencies, 50)) * 1000, 2)
         results.notes["p99_ms"] = round(float(np.percentile(latencies, 99)) * 1000, 2)
@@ -175,8 +187,12 @@ def per_intent(outcomes: Sequence[Outcome]) -> dict[str, dict[str, float]]:
         precision = correct[intent] / predicted[intent] if predicted[intent] else 0.0
         recall = correct[intent] / gold[intent] if gold[intent] else 0.0
         f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
-        table[intent] = {"precision": precision, "recall": recall, "f1": f1,
-                         "support": float(gold[intent])}
+        table[intent] = {
+            "precision": precision,
+            "recall": recall,
+            "f1": f1,
+            "support": float(gold[intent]),
+        }
     return table
 
 
@@ -228,10 +244,18 @@ def entity_scores(outcomes: Sequence[Outcome]) -> dict[str, dict[str, float]]:
         hit_found = sum(any(_overlaps(f, g) for g in o.example.entities) for o, f in found)
         precision = hit_found / len(found) if found else float("nan")
         recall = hit_gold / len(gold) if gold else float("nan")
-        f1 = (2 * precision * recall / (precision + recall)
-              if gold and found and precision + recall else float("nan"))
-        table[name] = {"precision": precision, "recall": recall, "f1": f1,
-                       "gold": float(len(gold)), "found": float(len(found))}
+        f1 = (
+            2 * precision * recall / (precision + recall)
+            if gold and found and precision + recall
+            else float("nan")
+        )
+        table[name] = {
+            "precision": precision,
+            "recall": recall,
+            "f1": f1,
+            "gold": float(len(gold)),
+            "found": float(len(found)),
+        }
     return table
 
 
@@ -243,10 +267,12 @@ def urgent_scores(outcomes: Sequence[Outcome]) -> dict[str, float]:
         "recall": _share(o.intent == URGENT for o in gold),
         "precision": _share(o.example.intent == URGENT for o in flagged),
         "recall without safety net": _share(
-            o.intent == URGENT and not o.safety_override for o in gold),
+            o.intent == URGENT and not o.safety_override for o in gold
+        ),
         "safety-net decisions": float(sum(o.safety_override for o in outcomes)),
         "safety-net decisions that were right": float(
-            sum(o.safety_override and o.example.intent == URGENT for o in outcomes)),
+            sum(o.safety_override and o.example.intent == URGENT for o in outcomes)
+        ),
         "support": float(len(gold)),
     }
 
@@ -255,17 +281,23 @@ def calibration_table(outcomes: Sequence[Outcome]) -> list[tuple[str, int, float
     """(confidence bin, count, accuracy, mean confidence) rows."""
     edges = [0.0, 0.3, 0.45, 0.6, 0.75, 0.9, 1.01]
     rows = []
-    for low, high in zip(edges, edges[1:], strict=False):
+    for low, high in itertools.pairwise(edges):
         items = [o for o in outcomes if low <= o.confidence < high]
         if items:
-            rows.append((f"{low:.2f}-{min(high, 1.0):.2f}", len(items), accuracy(items),
-                         float(np.mean([o.confidence for o in items]))))
+            rows.append(
+                (
+                    f"{low:.2f}-{min(high, 1.0):.2f}",
+                    len(items),
+                    accuracy(items),
+                    float(np.mean([o.confidence for o in items])),
+                )
+            )
     return rows
 
 
-def clarify_scores(outcomes: Sequence[Outcome], threshold: float = CLARIFY_BELOW) -> dict[
-    str, float
-]:
+def clarify_scores(
+    outcomes: Sequence[Outcome], threshold: float = CLARIFY_BELOW
+) -> dict[str, float]:
     """How the clarification threshold splits answers: share asked, accuracy on each side."""
     above = [o for o in outcomes if o.confidence >= threshold]
     below = [o for o in outcomes if o.confidence < threshold]
@@ -280,10 +312,14 @@ def clarify_scores(outcomes: Sequence[Outcome], threshold: float = CLARIFY_BELOW
 def summary(results: Results) -> dict[str, Any]:
     """The headline numbers of one run."""
     outcomes = results.outcomes
-    by_language = {lang: accuracy(o for o in outcomes if o.example.language == lang)
-                   for lang in ("ky", "ru", "en")}
-    by_script = {group: accuracy(o for o in outcomes if script_group(o.example) == group)
-                 for group in ("plain", "latin", "mixed")}
+    by_language = {
+        lang: accuracy(o for o in outcomes if o.example.language == lang)
+        for lang in ("ky", "ru", "en")
+    }
+    by_script = {
+        group: accuracy(o for o in outcomes if script_group(o.example) == group)
+        for group in ("plain", "latin", "mixed")
+    }
     return {
         "examples": len(outcomes),
         "accuracy": accuracy(outcomes),
@@ -291,7 +327,8 @@ def summary(results: Results) -> dict[str, Any]:
         "accuracy_by_language": by_language,
         "accuracy_by_script": by_script,
         "ngram_only_accuracy": accuracy(outcomes, "ngram_intent")
-        if any(o.ngram_intent for o in outcomes) else float("nan"),
+        if any(o.ngram_intent for o in outcomes)
+        else float("nan"),
         "urgent": urgent_scores(outcomes),
         "language_id": language_scores(outcomes),
         "clarify": clarify_scores(outcomes),

@@ -21,8 +21,14 @@ class NgramFeaturizer:
     def __init__(self, min_df: int = 1) -> None:
         def tfidf(analyzer: str, ngrams: tuple[int, int]) -> TfidfVectorizer:
             pattern = r"\S+" if analyzer == "word" else None
-            return TfidfVectorizer(analyzer=analyzer, ngram_range=ngrams, sublinear_tf=True,
-                                   min_df=min_df, token_pattern=pattern, dtype=np.float32)
+            return TfidfVectorizer(
+                analyzer=analyzer,
+                ngram_range=ngrams,
+                sublinear_tf=True,
+                min_df=min_df,
+                token_pattern=pattern,
+                dtype=np.float32,
+            )
 
         self.blocks: list[tuple[str, TfidfVectorizer]] = [
             ("folded", tfidf("char_wb", (1, 5))),
@@ -39,8 +45,9 @@ class NgramFeaturizer:
     def fit_transform(self, texts: Sequence[str]) -> csr_matrix:
         """Learn the vocabularies and return the feature matrix."""
         by_view = self._views(texts)
-        return hstack([vec.fit_transform(by_view[view]) for view, vec in self.blocks],
-                      format="csr")
+        return hstack(
+            [vec.fit_transform(by_view[view]) for view, vec in self.blocks], format="csr"
+        )
 
     def transform(self, texts: Sequence[str]) -> csr_matrix:
         """Return the feature matrix of new texts."""
@@ -49,5 +56,6 @@ class NgramFeaturizer:
 
     def compact(self) -> CompactFeatures:
         """The numpy-only copy used at inference."""
-        return CompactFeatures([(view, CompactTfidf.from_sklearn(vec)) for view, vec in
-                                self.blocks])
+        return CompactFeatures(
+            [(view, CompactTfidf.from_sklearn(vec)) for view, vec in self.blocks]
+        )

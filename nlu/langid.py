@@ -9,7 +9,9 @@ The user's chosen language (`hint`) only decides messages too short to tell ("ok
 
 from __future__ import annotations
 
+import math
 import pickle
+import re
 import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -28,40 +30,47 @@ MODEL_PATH = Path(__file__).resolve().parent / "model" / "langid.pkl"
 
 _KYRGYZ_LETTERS = frozenset("ңөүҢӨҮ")
 _MIN_LETTERS = 4
+_MARKER_WEIGHT = 1.0
 _SURE = 0.75
+
+
+def _words(text: str) -> tuple[str, ...]:
+    """Split a block of words written one after another."""
+    return tuple(text.split())
+
 
 # Words that are signs of one language in any script (compared as skeletons); they relabel
 # code-switched training lines, and vote when there is no trained model.
-_KY_WORDS = (
-    "рахмат", "саламатсызбы", "жок", "ооба", "макул", "кантип", "канча", "менин", "мага",
-    "эмне", "барбы", "болобу", "болот", "керек", "керекпи", "жардам", "жумуш", "кыргызча",
-    "кайда", "эмес", "сиз", "сизге", "сизде", "мен", "биз", "абдан", "жакшы", "кош", "деген",
-    "жатат", "жатышат", "бербей", "үчүн", "жана", "бул", "дагы", "качан", "мени", "аны",
-    "уулум", "кызым", "байке", "эже", "досум", "акча", "айлык", "айлыгым", "кантем",
-    "кылам", "билем", "текшерем", "текшерсе", "кандай", "менен", "жаткан", "болуп",
-    "барам", "келдим", "кетти", "калды", "чыкпай", "бериңиз", "бериңизчи", "айтып",
-)
-_RU_WORDS = (
-    "спасибо", "здравствуйте", "привет", "нет", "как", "что", "где", "меня", "мне", "можно",
-    "нужно", "пожалуйста", "помогите", "работа", "работу", "хорошо", "ладно", "почему",
-    "когда", "есть", "это", "не", "я", "вы", "ты", "по", "русски", "пока", "если", "или",
-    "чтобы", "сколько", "делать", "который", "мой", "моя", "мой", "забрали", "нас", "они",
-)
+_KY_WORDS = _words("""
+рахмат саламатсызбы жок ооба макул кантип канча менин мага эмне барбы болобу болот керек
+керекпи жардам жумуш кыргызча кайда эмес сиз сизге сизде мен биз абдан жакшы кош деген
+жатат жатышат бербей үчүн жана бул дагы качан мени аны уулум кызым байке эже досум акча
+айлык айлыгым кантем кылам билем текшерем текшерсе кандай менен жаткан болуп барам
+келдим кетти калды чыкпай бериңиз бериңизчи айтып ыракмат ырас туура ошол дейт деп дешти
+болсо эле алып койду экен сурап эмнеге бергиле жатам жатабыз
+""")
+_RU_WORDS = _words("""
+спасибо здравствуйте привет нет как что где меня мне можно нужно пожалуйста помогите
+работа работу хорошо ладно почему когда есть это не я вы ты по русски пока если или
+чтобы сколько делать который мой моя забрали нас они
+""")
+# Kyrgyz question particle glued to a word ("керекпи", "законнобу", "барбы").
+_KY_QUESTION = re.compile(r"^[а-яёңөү]{3,}(бы|би|бу|бү|пы|пи|пу|пү)$")
+_RU_BY_WORDS = frozenset(("чтобы", "чтоб", "либо", "хотя", "кабы", "дабы", "голуби", "клубы"))
+# Russian prepositions and particles, counted only in Cyrillic (in Latin "i" is English).
+_RU_SHORT_WORDS = frozenset(("в", "и", "с", "у", "к", "о", "за", "от", "из", "на", "по", "ли"))
 _MARKERS: dict[str, frozenset[str]] = {
     "ky": frozenset(skeleton(w) for w in _KY_WORDS),
     "ru": frozenset(skeleton(w) for w in _RU_WORDS),
 }
 _ENGLISH_WORDS = frozenset(
-    (
-        "the", "a", "an", "is", "are", "am", "was", "were", "i", "im", "ive", "my", "me", "you",
-        "your", "how", "what", "where", "when", "who", "why", "which", "can", "could", "do",
-        "does", "did", "dont", "cant", "wont", "didnt", "to", "of", "in", "for", "on", "with", "and", "or", "not", "no",
-        "yes", "please", "thanks", "thank", "hello", "hi", "hey", "it", "this", "that", "he",
-        "she", "they", "we", "our", "have", "has", "will", "would", "should", "there", "here",
-        "from", "at", "be", "bye", "if", "about", "want", "need", "know", "get", "got", "after",
-        "before", "any", "some", "all", "him", "her", "his", "them", "their", "just", "now",
-        "help", "job", "work", "bot", "human", "person", "good", "bad", "again",
-    )
+    _words("""
+    the a an is are am was were i im ive my me you your how what where when who why which
+    can could do does did dont cant wont didnt to of in for on with and or not no yes please
+    thanks thank hello hi hey it this that he she they we our have has will would should
+    there here from at be bye if about want need know get got after before any some all him
+    her his them their just now help job work bot human person good bad again
+    """)
 )
 
 
@@ -85,8 +94,8 @@ def has_kyrgyz_letters(text: str) -> bool:
 def is_plain_script(text: str, language: str) -> bool:
     """Return True if `text` is plainly `language` in its usual script.
 
-    Kyrgyz and Russian: Cyrillic with no Latin letters (Russian also without ң ө ү and
-    without more Kyrgyz than Russian marker words);
+    Kyrgyz and Russian: Cyrillic with no Latin letters, with ң ө ү only in Kyrgyz, and not
+    with more marker words of the other language (code-switched lines are measured apart);
     English: Latin letters with a common English word. The data files also hold Latin-typed
     and code-switched messages; those are measured apart.
     """
@@ -95,10 +104,12 @@ def is_plain_script(text: str, language: str) -> bool:
     latin = any(ch.isascii() and ch.isalpha() for ch in text)
     if not has_cyrillic(text) or latin:
         return False
-    if language == "ky":
-        return True
+    if has_kyrgyz_letters(text):
+        return language == "ky"
     votes = marker_votes(text)
-    return not has_kyrgyz_letters(text) and votes["ky"] <= votes["ru"]
+    if language == "ky":
+        return votes["ky"] >= votes["ru"]
+    return votes["ky"] <= votes["ru"]
 
 
 def training_labels(texts: Sequence[str], languages: Sequence[str]) -> list[tuple[int, str]]:
@@ -106,13 +117,19 @@ def training_labels(texts: Sequence[str], languages: Sequence[str]) -> list[tupl
 
     The English files also hold Latin-typed Russian and Kyrgyz ("spasibo bolshoe", "ukam
     Moskvada"); those are left out so the English class stays English. Messages with ң ө ү are
-    Kyrgyz whichever file they sit in.
+    Kyrgyz whichever file they sit in; code-switched lines go to the language whose marker
+    words dominate; English lines in the ky/ru files ("english please") are English.
     """
     pairs: list[tuple[int, str]] = []
     for i, (text, lang) in enumerate(zip(texts, languages, strict=True)):
         votes = marker_votes(text)
+        cyrillic = has_cyrillic(text)
         if has_kyrgyz_letters(text) or (lang == "ru" and votes["ky"] > votes["ru"]):
             pairs.append((i, "ky"))
+        elif lang == "ky" and cyrillic and votes["ru"] > votes["ky"]:
+            pairs.append((i, "ru"))
+        elif lang != "en" and not cyrillic and votes["en"] and not votes["ky"] + votes["ru"]:
+            pairs.append((i, "en"))
         elif lang != "en" or looks_english(text):
             pairs.append((i, lang))
     return pairs
@@ -137,17 +154,35 @@ class LanguageModel:
         labels = [lang for _, lang in pairs]
         all_views = [views(texts[i]) for i, _ in pairs]
         blocks = [
-            ("skeleton", TfidfVectorizer(analyzer="char_wb", ngram_range=(1, 4),
-                                         sublinear_tf=True, min_df=2, dtype=np.float32)),
-            ("folded", TfidfVectorizer(analyzer="char_wb", ngram_range=(1, 3),
-                                       sublinear_tf=True, min_df=2, dtype=np.float32)),
+            (
+                "skeleton",
+                TfidfVectorizer(
+                    analyzer="char_wb",
+                    ngram_range=(1, 4),
+                    sublinear_tf=True,
+                    min_df=2,
+                    dtype=np.float32,
+                ),
+            ),
+            (
+                "folded",
+                TfidfVectorizer(
+                    analyzer="char_wb",
+                    ngram_range=(1, 3),
+                    sublinear_tf=True,
+                    min_df=2,
+                    dtype=np.float32,
+                ),
+            ),
         ]
-        matrix = hstack([vec.fit_transform([v[view] for v in all_views]) for view, vec in blocks],
-                        format="csr")
+        matrix = hstack(
+            [vec.fit_transform([v[view] for v in all_views]) for view, vec in blocks], format="csr"
+        )
         classifier = LogisticRegression(C=10.0, max_iter=2000, class_weight="balanced")
         classifier.fit(matrix, labels)
-        features = CompactFeatures([(view, CompactTfidf.from_sklearn(vec)) for view, vec in
-                                    blocks])
+        features = CompactFeatures(
+            [(view, CompactTfidf.from_sklearn(vec)) for view, vec in blocks]
+        )
         classes = tuple(str(c) for c in classifier.classes_)
         if len(classes) < len(LANGUAGES):
             raise ValueError("language identification needs examples of all three languages")
@@ -163,8 +198,11 @@ def marker_votes(text: str) -> dict[str, int]:
     """Count the marker words of each language in `text`."""
     words = skeleton(text).split()
     votes = {lang: sum(w in markers for w in words) for lang, markers in _MARKERS.items()}
-    votes["en"] = 0 if has_cyrillic(text) else sum(
-        w in _ENGLISH_WORDS for w in normalize(text).split()
+    plain_words = normalize(text).split()
+    votes["ru"] += sum(w in _RU_SHORT_WORDS for w in plain_words)
+    votes["ky"] += sum(bool(_KY_QUESTION.search(w)) and w not in _RU_BY_WORDS for w in plain_words)
+    votes["en"] = (
+        0 if has_cyrillic(text) else sum(w in _ENGLISH_WORDS for w in normalize(text).split())
     )
     return votes
 
@@ -189,6 +227,10 @@ class LanguageIdentifier:
         probs = self.model.probabilities(text) if self.model else _marker_probabilities(text)
         if has_cyrillic(text):
             probs["en"] = 0.0
+            if self.model:
+                votes = marker_votes(text)
+                for lang in ("ky", "ru"):
+                    probs[lang] = probs.get(lang, 0.0) * math.exp(_MARKER_WEIGHT * votes[lang])
             if has_kyrgyz_letters(text):
                 probs = {"ky": 1.0, "ru": 0.0, "en": 0.0}
         elif letter_count(text) and not any(ch.isascii() for ch in text if ch.isalpha()):

@@ -4,7 +4,8 @@ Three views of a message are used by the classifier, the language identifier and
 lexicon:
 
 - `normalize`: lower-case, NFKC, no zero-width/control characters, apostrophes dropped
-  ("b'yut" -> "byut", "won't" -> "wont"), other punctuation turned into spaces, letters repeated three or more times collapsed ("помогитеее" -> "помогите").
+  ("b'yut" -> "byut", "won't" -> "wont"), other punctuation turned into spaces, letters
+  repeated three or more times collapsed ("помогитеее" -> "помогите").
 - `fold`: `normalize` plus Kyrgyz-specific letters mapped to the Russian letters people type
   instead (ң->н, ө->о, ү->у, ё->е), so Kyrgyz typed on a Russian keyboard matches.
 - `skeleton`: a Latin consonant-and-vowel skeleton reached from both Cyrillic and Latin typing
@@ -26,11 +27,47 @@ _REPEATS = re.compile(r"(\w)\1{2,}")
 _SPACES = re.compile(r"\s+")
 
 _CYR_TO_LAT = {
-    "а": "a", "б": "b", "в": "v", "г": "g", "д": "d", "е": "e", "ё": "e", "ж": "j", "з": "z",
-    "и": "i", "й": "i", "к": "k", "л": "l", "м": "m", "н": "n", "ң": "n", "о": "o", "ө": "o",
-    "п": "p", "р": "r", "с": "s", "т": "t", "у": "u", "ү": "u", "ф": "f", "х": "h", "ц": "c",
-    "ч": "ch", "ш": "sh", "щ": "sh", "ъ": "", "ы": "i", "ь": "", "э": "e", "ю": "iu", "я": "ia",
-    "қ": "k", "ғ": "g", "һ": "h", "ә": "a", "і": "i",
+    "а": "a",
+    "б": "b",
+    "в": "v",
+    "г": "g",
+    "д": "d",
+    "е": "e",
+    "ё": "e",
+    "ж": "j",
+    "з": "z",
+    "и": "i",
+    "й": "i",
+    "к": "k",
+    "л": "l",
+    "м": "m",
+    "н": "n",
+    "ң": "n",
+    "о": "o",
+    "ө": "o",
+    "п": "p",
+    "р": "r",
+    "с": "s",
+    "т": "t",
+    "у": "u",
+    "ү": "u",
+    "ф": "f",
+    "х": "h",
+    "ц": "c",
+    "ч": "ch",
+    "ш": "sh",
+    "щ": "sh",
+    "ъ": "",
+    "ы": "i",
+    "ь": "",
+    "э": "e",
+    "ю": "iu",
+    "я": "ia",
+    "қ": "k",
+    "ғ": "g",
+    "һ": "h",
+    "ә": "a",
+    "і": "i",
 }
 _CYR_TABLE = str.maketrans(_CYR_TO_LAT)
 # Latin letters with diacritics that carry a digraph in the skeleton (Turkish-style typing).

@@ -26,11 +26,10 @@ from nlu.classifier import IntentModel, temper
 from nlu.compact import LinearHead, softmax
 from nlu.data import Example, load_training
 from nlu.embedder import Embedder, load_embedder
-from nlu.embedding_cache import EmbeddingCache
+from nlu.embedding_cache import CACHE_PATH, EmbeddingCache
 from nlu.features import NgramFeaturizer
 
 log = logging.getLogger(__name__)
-
 
 
 @dataclass(frozen=True)
@@ -56,9 +55,9 @@ def _best_temperature(make: Any, targets: np.ndarray, grid: np.ndarray) -> float
     return float(min(grid, key=lambda t: _nll(make(t), targets)))
 
 
-def _fit_ngram(texts: Sequence[str], intents: Sequence[str], c: float) -> tuple[
-    NgramFeaturizer, LinearSVC
-]:
+def _fit_ngram(
+    texts: Sequence[str], intents: Sequence[str], c: float
+) -> tuple[NgramFeaturizer, LinearSVC]:
     """Fit the n-gram featurizer and its linear SVM."""
     featurizer = NgramFeaturizer()
     features = featurizer.fit_transform(texts)
@@ -98,13 +97,16 @@ def calibrate(
     embedding_probs = np.zeros_like(scores)
     text_list = list(texts)
     for train_idx, test_idx in folds.split(text_list, targets):
-        featurizer, svm = _fit_ngram([text_list[i] for i in train_idx],
-                                     [intents[i] for i in train_idx], config.svm_c)
+        featurizer, svm = _fit_ngram(
+            [text_list[i] for i in train_idx], [intents[i] for i in train_idx], config.svm_c
+        )
         scores[test_idx] = svm.decision_function(
-            featurizer.transform([text_list[i] for i in test_idx]))
+            featurizer.transform([text_list[i] for i in test_idx])
+        )
         if embeddings is not None:
-            head = _fit_embedding(embeddings[train_idx], [intents[i] for i in train_idx],
-                                  config.embedding_c)
+            head = _fit_embedding(
+                embeddings[train_idx], [intents[i] for i in train_idx], config.embedding_c
+            )
             embedding_probs[test_idx] = head.predict_proba(embeddings[test_idx])
     grid = np.geomspace(0.03, 3.0, 41)
     t_alone = _best_temperature(lambda t: softmax(scores / t), targets, grid)
@@ -124,17 +126,22 @@ def calibrate(
     assert best is not None
     _, _, weight, t_fusion = best
     mixed = weight * softmax(scores / t_fusion) + (1 - weight) * embedding_probs
-    t_fused = _best_temperature(lambda t: temper(mixed, t), targets, np.geomspace(0.2, 3.0, 41))
-    fused = temper(mixed, t_fused)
-    fused_accuracy = float((fused.argmax(1) == targets).mean())
+    fused_accuracy = float((mixed.argmax(1) == targets).mean())
     threshold = 1.01
     for candidate in np.arange(0.5, 1.0, 0.01):
         sure = alone.max(1) >= candidate
-        cascade = np.where(sure[:, None], alone, fused)
-        if (cascade.argmax(1) == targets).mean() >= fused_accuracy - config.cascade_max_loss:
+        choice = np.where(sure, alone.argmax(1), mixed.argmax(1))
+        if (choice == targets).mean() >= fused_accuracy - config.cascade_max_loss:
             threshold = float(round(candidate, 2))
             break
-    sure = alone.max(1) >= threshold
+    # The fused answer is only used where the n-gram head is unsure: calibrate it there.
+    unsure = alone.max(1) < threshold
+    rows = unsure if unsure.sum() >= 50 else np.ones(len(targets), dtype=bool)
+    t_fused = _best_temperature(
+        lambda t: temper(mixed[rows], t), targets[rows], np.geomspace(0.2, 3.0, 41)
+    )
+    fused = temper(mixed, t_fused)
+    sure = ~unsure
     cascade = np.where(sure[:, None], alone, fused)
     metrics.update(
         cv_accuracy_fused=fused_accuracy,
@@ -157,7 +164,8 @@ def fit_model(
     embedding_head = None
     if embeddings is not None:
         embedding_head = LinearHead.from_estimator(
-            _fit_embedding(embeddings, intents, config.embedding_c))
+            _fit_embedding(embeddings, intents, config.embedding_c)
+        )
     return IntentModel(
         classes=tuple(str(c) for c in svm.classes_),
         features=featurizer.compact(),
@@ -172,13 +180,16 @@ def fit_model(
 
 
 def embed_examples(
-    examples: Sequence[Example], embedder: Embedder | None
+    examples: Sequence[Example], embedder: Embedder | None, cache_path: Path | None = CACHE_PATH
 ) -> np.ndarray | None:
-    """Embeddings of the examples (through the on-disk cache), or None without an embedder."""
+    """Embeddings of the examples (through the on-disk cache unless `cache_path` is None)."""
     if embedder is None:
         return None
-    cache = EmbeddingCache(embedder)
-    vectors = cache.embed([e.text for e in examples])
+    texts = [e.text for e in examples]
+    if cache_path is None:
+        return embedder.embed(texts)
+    cache = EmbeddingCache(embedder, cache_path)
+    vectors = cache.embed(texts)
     cache.save()
     return vectors
 
@@ -188,14 +199,18 @@ def train_artefact(
     path: Path = MODEL_PATH,
     use_embeddings: bool = True,
     config: TrainConfig | None = None,
+    cache_path: Path | None = CACHE_PATH,
 ) -> IntentModel:
-    """Train on nlu/data (or `examples`) and save the artefact; returns the model."""
+    """Train on nlu/data (or `examples`) and save the artefact; returns the model.
+
+    Embeddings of the training messages are kept in `cache_path` (None: embed them all anew).
+    """
     started = time.perf_counter()
     examples = list(examples if examples is not None else load_training())
     if not examples:
         raise ValueError("no training examples found under nlu/data")
-    embedder = load_embedder() if use_embeddings else None
-    vectors = embed_examples(examples, embedder)
+    embedder = load_embedder(threads=None) if use_embeddings else None
+    vectors = embed_examples(examples, embedder, cache_path)
     texts = [e.text for e in examples]
     model = fit_model(texts, [e.intent for e in examples], vectors, config)
     model.language_model = langid.LanguageModel.train(texts, [e.language for e in examples])

@@ -1,0 +1,1 @@
+"""Sapar's benchmarks (`python -m bench nlu|bot|all`)."""

