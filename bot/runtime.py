@@ -28,10 +28,15 @@ class Runtime:
 
 
 def configure_logging(level: str) -> None:
-    """Log to stderr; keep HTTP libraries quiet (their lines would carry the bot token)."""
+    """Log to stderr; keep HTTP libraries quiet (their lines would carry the bot token).
+
+    python-telegram-bot stays at INFO even when we debug: at DEBUG it logs whole updates and
+    API calls (ids, names, usernames, phone numbers, locations, texts) and the bot token.
+    """
     logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     for noisy in ("httpx", "httpcore", "apscheduler"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
+    logging.getLogger("telegram").setLevel(logging.INFO if level == "DEBUG" else level)
 
 
 def build_runtime(settings: Settings, parser: Parser | None = None) -> Runtime:

@@ -8,6 +8,7 @@ from sqlite_utils import Database
 
 from bot.dialogue import ConversationState, Dialogue, Incoming, Outcome
 from bot.pseudonym import Pseudonymizer
+from bot.storage import erase_deleted
 from bot.users import UserStore
 from nlu.types import Parse
 
@@ -45,6 +46,7 @@ class ChatService:
         outcome = self.dialogue.handle(state, incoming, parse)
         if outcome.effect("forget"):
             self.users.forget(user_key)
+            erase_deleted(self.users.db)
             return TurnResult(user_key, state, outcome)
         record = self.users.touch(user_key, state.language)
         if record.language != state.language:

@@ -59,6 +59,17 @@ def open_database(path: Path | str | None = None) -> Database:
         db.enable_wal()
     db.execute("PRAGMA busy_timeout = 5000")
     db.execute("PRAGMA foreign_keys = ON")
+    db.execute("PRAGMA secure_delete = ON")  # deleted rows are zeroed, not left in free space
     for migrations in registered_migrations():
         migrations.apply(db)
     return db
+
+
+def erase_deleted(db: Database) -> None:
+    """Make rows just deleted (/forget, retention) unreadable from the files as well.
+
+    secure_delete zeroes them in the database's pages, but the WAL file keeps the frames that
+    still hold them until it is overwritten; a TRUNCATE checkpoint moves the pages into the
+    database and empties the WAL.
+    """
+    db.execute("PRAGMA wal_checkpoint(TRUNCATE)")

@@ -76,12 +76,16 @@ class UserStore:
              "updated_at": _now()}, pk="user_key")
 
     def forget(self, user_key: str) -> int:
-        """Delete every row about this user in every table; return how many were deleted."""
+        """Delete the user's rows and conversation state; return how many were deleted.
+
+        Hotline cases are not ours to delete: the "forget" effect makes the hotline desk delete
+        them with their transcripts and relays (a case's rows hang on it by foreign keys, so
+        deleting it here failed and rolled everything back) and keep an operator's abuse block.
+        """
         deleted = 0
         with self.db.conn:
-            tables = [t for t in self.db.tables if "user_key" in t.columns_dict]
-            # children before parents, so foreign keys never block the delete
-            for table in sorted(tables, key=lambda t: t.name == "users"):
+            for name in ("conversations", "users"):  # children before parents
+                table = self.db[name]
                 before = table.count
                 table.delete_where("user_key = ?", [user_key])
                 deleted += before - table.count

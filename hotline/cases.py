@@ -166,6 +166,12 @@ class CaseStore:
             "case_code = ? AND user_message_id = ?", [case_code, user_message_id], limit=1))
         return rows[0]["desk_message_id"] if rows else None
 
+    def merged_into(self, case_code: str, desk_message_id: int) -> int:
+        """Return how many user messages an operators' copy carries (a merged burst: several)."""
+        return self.db["message_links"].count_where(
+            "case_code = ? AND desk_message_id = ? AND direction = 'to_desk'",
+            [case_code, desk_message_id])
+
     def user_message_for(self, case_code: str, desk_message_id: int) -> int | None:
         """Return the user's copy of an operators' message."""
         rows = list(self.db["message_links"].rows_where(

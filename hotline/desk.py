@@ -14,6 +14,7 @@ from telegram.ext import Application, ContextTypes
 
 from bot.dialogue import ConversationState
 from bot.runtime import Runtime
+from bot.storage import erase_deleted
 from bot.telegram.desk import fallback_contacts
 from content.directory import load_directory
 from content.i18n import gettext_for
@@ -230,4 +231,5 @@ class OperatorDesk:
         purged = self.cases.purge_expired(self.settings.retention_days)
         self.outbox.purge_sent()
         if purged:
+            erase_deleted(self.runtime.db)
             logger.info("retention: deleted the messages of %s closed case(s)", purged)

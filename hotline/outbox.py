@@ -35,6 +35,11 @@ class OutboxItem:
     attempts: int
 
 
+def _telegram_length(text: str) -> int:
+    """Return a text's length as Telegram counts it (UTF-16 code units: an emoji is two)."""
+    return len(text.encode("utf-16-le")) // 2
+
+
 def _item(row: dict[str, Any]) -> OutboxItem:
     return OutboxItem(row["id"], row["case_code"], row["side"], row["kind"],
                       json.loads(row["payload"]), row["priority"] or 0, row["attempts"] or 0)
@@ -87,36 +92,38 @@ class Outbox:
         batch = [_item(head)]
         if head["kind"] != MERGEABLE:
             return batch
-        size = len(batch[0].payload.get("text", ""))
+        size = _telegram_length(batch[0].payload.get("text", ""))
         for row in self.db.query(
                 "SELECT * FROM outbox WHERE side = ? AND status = 'pending' AND case_code = ? "
                 "AND id > ? ORDER BY id", [side, head["case_code"], head["id"]]):
             item = _item(row)
-            size += len(item.payload.get("text", "")) + 2
+            size += _telegram_length(item.payload.get("text", "")) + 2
             if item.kind != MERGEABLE or size > MAX_MERGED_CHARS:
                 break
             batch.append(item)
         return batch
 
+    # Rows deleted meanwhile (the person used /forget) are simply not there to update.
+
     def mark_sent(self, items: list[OutboxItem]) -> None:
         """Record that relays went out."""
         with self.db.conn:
-            for item in items:
-                self.db["outbox"].update(item.id, {"status": "sent", "sent_at": now()})
+            self.db.conn.executemany("UPDATE outbox SET status = 'sent', sent_at = ? WHERE id = ?",
+                                     [(now(), item.id) for item in items])
 
     def mark_retry(self, items: list[OutboxItem], error: str) -> None:
         """Keep relays pending after a temporary failure, counting the attempt."""
         with self.db.conn:
-            for item in items:
-                self.db["outbox"].update(item.id, {"attempts": item.attempts + 1,
-                                                   "last_error": error[:200]})
+            self.db.conn.executemany(
+                "UPDATE outbox SET attempts = ?, last_error = ? WHERE id = ?",
+                [(item.attempts + 1, error[:200], item.id) for item in items])
 
     def mark_failed(self, items: list[OutboxItem], error: str) -> None:
         """Give up on relays Telegram will never accept (the chat is gone)."""
         with self.db.conn:
-            for item in items:
-                self.db["outbox"].update(item.id, {"status": "failed", "last_error": error[:200],
-                                                   "attempts": item.attempts + 1})
+            self.db.conn.executemany(
+                "UPDATE outbox SET status = 'failed', last_error = ?, attempts = ? WHERE id = ?",
+                [(error[:200], item.attempts + 1, item.id) for item in items])
 
     def pending_count(self, side: str | None = None) -> int:
         """Return how many relays wait to be sent."""

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import sqlite3
 from html import escape
 from io import BytesIO
 from typing import Any
 
+from sqlite_utils.db import NotFoundError
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, Forbidden, RetryAfter, TelegramError
@@ -18,6 +20,13 @@ from hotline.outbox import DESK, USER, Outbox, OutboxItem
 
 logger = logging.getLogger(__name__)
 RETRY_DELAYS = (1, 2, 5, 10, 30, 60)
+MAX_MESSAGE = 4096  # Telegram's limit for a text, in UTF-16 code units after entity parsing
+EDITED_MARK = "\n(edited)"
+
+
+def utf16_length(text: str) -> int:
+    """Return a text's length as Telegram counts it (UTF-16 code units)."""
+    return len(text.encode("utf-16-le")) // 2
 
 
 def card_markup(case_code: str) -> InlineKeyboardMarkup:
@@ -89,6 +98,13 @@ class RelayWorker:
                                    type(error).__name__, delay)
                     await asyncio.sleep(delay)
                     continue
+                except Exception:  # a bug or the database: never let the relays stop for good
+                    failures += 1
+                    delay = RETRY_DELAYS[min(failures, len(RETRY_DELAYS)) - 1]
+                    logger.exception("relay to %s failed unexpectedly: retrying in %s s", side,
+                                     delay)
+                    await asyncio.sleep(delay)
+                    continue
                 failures = 0
                 if not sent:
                     break
@@ -115,6 +131,12 @@ class RelayWorker:
         except TelegramError as error:
             self.outbox.mark_retry(batch, str(error))
             raise
+        except (sqlite3.IntegrityError, NotFoundError):
+            if self.cases.get(case.case_code) is not None:
+                raise
+            logger.info("case %s was deleted (/forget) while a relay was on its way",
+                        case.case_code)
+            return True
         self.outbox.mark_sent(batch)
         return True
 
@@ -160,10 +182,15 @@ class RelayWorker:
         elif head.kind == "user_edit":
             desk_id = self.cases.desk_message_for(case.case_code,
                                                   head.payload["user_message_id"])
-            text = escape(head.payload["text"]) + "\n<i>(edited)</i>"
-            if desk_id is None:
+            text = escape(head.payload["text"])
+            if utf16_length(head.payload["text"] + EDITED_MARK) <= MAX_MESSAGE:
+                text += "\n<i>" + EDITED_MARK.strip() + "</i>"
+            if desk_id is None or self.cases.merged_into(case.case_code, desk_id) > 1:
+                # a copy that merged a burst must keep the burst's other messages
                 await self.bot.send_message(chat_id, text, message_thread_id=thread,
-                                            parse_mode=ParseMode.HTML)
+                                            parse_mode=ParseMode.HTML,
+                                            reply_to_message_id=desk_id,
+                                            allow_sending_without_reply=True)
             else:
                 await self.bot.edit_message_text(text, chat_id, desk_id,
                                                  parse_mode=ParseMode.HTML)

@@ -25,6 +25,7 @@ from hotline.canned import CANNED
 from hotline.cases import BLOCKED_REASON, Case
 from hotline.desk import OperatorDesk, partner_desks
 from hotline.outbox import DESK, USER
+from hotline.relay import MAX_MESSAGE, utf16_length
 
 logger = logging.getLogger(__name__)
 
@@ -66,6 +67,27 @@ def _case_of(context: ContextTypes.DEFAULT_TYPE, message: Message) -> Case | Non
 def signed(language: str, text: str) -> str:
     """Sign an operator's text as the hotline, in the user's language (never the name)."""
     return "<b>" + escape(gettext_for(language)("Hotline operator")) + ":</b>\n" + text
+
+
+def signed_room(language: str) -> int:
+    """Return how much of an operator's text fits in one message once signed."""
+    return MAX_MESSAGE - utf16_length(gettext_for(language)("Hotline operator")) - 2
+
+
+def split_to_fit(text: str, room: int) -> list[str]:
+    """Split a text into parts of at most `room` UTF-16 units, at a line break if possible."""
+    parts: list[str] = []
+    while utf16_length(text) > room:
+        used = cut = 0
+        while used + utf16_length(text[cut]) <= room:
+            used += utf16_length(text[cut])
+            cut += 1
+        newline = text.rfind("\n", 0, cut)
+        cut = newline if newline > 0 else max(cut, 1)
+        parts.append(text[:cut])
+        text = text[cut:].lstrip("\n")
+    parts.append(text)
+    return [part for part in parts if part.strip()] or [text]
 
 
 def claim(desk: OperatorDesk, case: Case, user_id: int) -> bool:
@@ -171,9 +193,12 @@ async def relay_to_user(desk: OperatorDesk, case: Case, message: Message, user_i
     ) else None
     base = {"desk_message_id": message.message_id, "reply_to_desk_message_id": reply_to}
     if message.text:
-        desk.outbox.put(case.case_code, USER, "op_text",
-                        {**base, "text": signed(case.language, escape(message.text))},
-                        case.priority)
+        # signed, a long text would exceed Telegram's limit: send it in parts, one row each
+        for index, part in enumerate(split_to_fit(message.text, signed_room(case.language))):
+            payload = {**base, "text": signed(case.language, escape(part))}
+            if index:
+                payload["reply_to_desk_message_id"] = None  # only the first part replies
+            desk.outbox.put(case.case_code, USER, "op_text", payload, case.priority)
         desk.cases.add_transcript(case.case_code, "operator", message.text)
     elif message.photo:
         desk.outbox.put(case.case_code, USER, "op_photo",
@@ -202,9 +227,12 @@ async def on_operator_edit(update: Update, context: ContextTypes.DEFAULT_TYPE) -
     if case is None or case.status == "closed":
         return
     desk = _desk(context)
-    desk.outbox.put(case.case_code, USER, "op_edit", {
-        "desk_message_id": message.message_id,
-        "text": signed(case.language, escape(message.text))}, case.priority)
+    parts = split_to_fit(message.text, signed_room(case.language))
+    # an edit too long for one message, signed, reaches the person as new messages
+    for part in parts:
+        desk.outbox.put(case.case_code, USER, "op_edit" if len(parts) == 1 else "op_text", {
+            "desk_message_id": message.message_id,
+            "text": signed(case.language, escape(part))}, case.priority)
     desk.cases.add_transcript(case.case_code, "operator", f"(edited) {message.text}")
     desk._notify(USER)
 

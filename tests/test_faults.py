@@ -14,7 +14,7 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import date, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -36,6 +36,7 @@ from tests.auxil.telegram import (
 )
 
 PROJECT = Path(__file__).resolve().parents[1]
+PATIENCE = 90  # seconds before a wait gives up
 OPERATORS = -1001234567890
 OPERATOR = {"id": 4242, "first_name": "Nurgul", "last_name": "Operator", "is_bot": False,
             "username": "nurgul_op"}
@@ -46,6 +47,11 @@ BAN_QUESTION = "how do I check a Russian entry ban"
 APOLOGIES = {gettext_for(language)(
     "Sorry, something went wrong on my side. Please try again, or use /human.")
     for language in ("ky", "ru", "en")}
+
+
+async def until(api: FakeBotApi, predicate: Callable[[list[Call]], bool]) -> list[Call]:
+    """Wait, patiently, for the bot (a loaded machine answers slowly; nothing here is timed)."""
+    return await wait_for(api, predicate, timeout=PATIENCE)
 
 
 def first_line(intent: str, language: str = "en") -> str:
@@ -77,7 +83,7 @@ async def test_429_makes_the_bot_wait_and_the_reply_arrives_once(
         async with running_bot(api, tmp_path, parser):
             api.fail("sendMessage", "429")
             api.push_update(text_update(chat, "/start en"))
-            calls = await wait_for(api, lambda c: count(c, chat, MENU) >= 1)
+            calls = await until(api, lambda c: count(c, chat, MENU) >= 1)
             assert api.calls_of("sendMessage!429"), "the fault was not injected"
             assert count(calls, chat, WELCOME) == 1
             assert count(calls, chat, MENU) == 1
@@ -94,10 +100,10 @@ async def test_a_failed_send_is_logged_apologised_for_and_the_bot_goes_on(
         async with running_bot(api, tmp_path, parser):
             api.fail("sendMessage", kind)
             api.push_update(text_update(chat, "/start en"))
-            await wait_for(api, lambda c: any(t in APOLOGIES for t in texts_to(c, chat)))
+            await until(api, lambda c: any(t in APOLOGIES for t in texts_to(c, chat)))
             api.push_update(text_update(chat, BAN_QUESTION))
             expected = first_line("entry_ban")
-            calls = await wait_for(api, lambda c: count(c, chat, expected) >= 1)
+            calls = await until(api, lambda c: count(c, chat, expected) >= 1)
             assert api.calls_of(f"sendMessage!{kind}"), "the fault was not injected"
             assert len(errors_logged(caplog)) == 1, "one clear log line per failed update"
             assert count(calls, chat, expected) == 1
@@ -113,7 +119,7 @@ async def test_polling_survives_a_failing_get_updates(
         async with running_bot(api, tmp_path, parser):
             api.fail("getUpdates", "500", "malformed", "429")
             api.push_update(text_update(chat, "/start en"))
-            calls = await wait_for(api, lambda c: count(c, chat, MENU) >= 1, timeout=30)
+            calls = await until(api, lambda c: count(c, chat, MENU) >= 1)
             assert {c.method for c in api.calls_of(
                 "getUpdates!500", "getUpdates!malformed", "getUpdates!429")} == {
                 "getUpdates!500", "getUpdates!malformed", "getUpdates!429"}
@@ -132,7 +138,7 @@ async def test_a_slow_api_delays_one_chat_only_and_keeps_its_order(tmp_path: Pat
             api.push_update(text_update(slow_chat, "/privacy"))
             await asyncio.sleep(1)
             api.push_update(text_update(other_chat, "/start en"))
-            calls = await wait_for(api, lambda c: len(sent_to(c, slow_chat)) >= 3
+            calls = await until(api, lambda c: len(sent_to(c, slow_chat)) >= 3
                                    and count(c, other_chat, MENU) >= 1)
             order = [(int(c.params["chat_id"]), c.params["text"]) for c in calls
                      if c.method == "sendMessage"]
@@ -175,12 +181,12 @@ async def test_a_short_database_lock_delays_the_answer_but_loses_nothing(
         async with running_bot(api, tmp_path, parser) as (_app, runtime):
             holder = hold_exclusive_lock(runtime.settings.database_path, 2)
             api.push_update(text_update(chat, "/start en"))
-            calls = await wait_for(api, lambda c: count(c, chat, MENU) >= 1, timeout=30)
+            calls = await until(api, lambda c: count(c, chat, MENU) >= 1)
             holder.join()
             assert count(calls, chat, WELCOME) == 1
             assert not errors_logged(caplog)
             api.push_update(text_update(chat, BAN_QUESTION))
-            await wait_for(api, lambda c: count(c, chat, first_line("entry_ban")) >= 1)
+            await until(api, lambda c: count(c, chat, first_line("entry_ban")) >= 1)
 
 
 async def test_a_long_database_lock_gets_an_apology_and_the_bot_recovers(
@@ -191,15 +197,15 @@ async def test_a_long_database_lock_gets_an_apology_and_the_bot_recovers(
         async with running_bot(api, tmp_path, parser) as (_app, runtime):
             holder = hold_exclusive_lock(runtime.settings.database_path, 7)
             api.push_update(text_update(chat, "/start en"))
-            calls = await wait_for(api, lambda c: any(
-                t in APOLOGIES or MENU in t for t in texts_to(c, chat)), timeout=30)
+            calls = await until(api, lambda c: any(
+                t in APOLOGIES or MENU in t for t in texts_to(c, chat)))
             holder.join()
             if any(t in APOLOGIES for t in texts_to(calls, chat)):
                 assert len(errors_logged(caplog)) == 1, "a clear log line for the failure"
             api.push_update(text_update(chat, "/start en"))
-            calls = await wait_for(api, lambda c: count(c, chat, MENU) >= 1, timeout=30)
+            calls = await until(api, lambda c: count(c, chat, MENU) >= 1)
             api.push_update(text_update(chat, BAN_QUESTION))
-            calls = await wait_for(api, lambda c: count(c, chat, first_line("entry_ban")) >= 1)
+            calls = await until(api, lambda c: count(c, chat, first_line("entry_ban")) >= 1)
             assert sum(t in APOLOGIES for t in texts_to(calls, chat)) <= 1, "no error loop"
 
 
@@ -251,23 +257,23 @@ async def test_rasa_disappearing_falls_back_to_the_embedded_parser_with_one_warn
             async with running_bot(api, tmp_path, None, NLU_ENGINE="rasa",
                                    RASA_URL=rasa.url):
                 api.push_update(text_update(chat, "/start en"))
-                await wait_for(api, lambda c: count(c, chat, MENU) >= 1)
+                await until(api, lambda c: count(c, chat, MENU) >= 1)
                 # Rasa (which says 'entry_ban' to everything) is in charge...
                 api.push_update(text_update(chat, STAY_QUESTION))
-                await wait_for(api, lambda c: count(c, chat, first_line("entry_ban")) >= 1)
+                await until(api, lambda c: count(c, chat, first_line("entry_ban")) >= 1)
                 assert rasa.requests >= 1
                 rasa.stop()
                 # ...then it is gone: the embedded parser answers, the bot goes on.
                 api.push_update(text_update(chat, STAY_QUESTION))
-                await wait_for(api, lambda c: count(c, chat, first_line("stay_rule")) >= 1)
+                await until(api, lambda c: count(c, chat, first_line("stay_rule")) >= 1)
                 api.push_update(text_update(chat, BAN_QUESTION))
-                await wait_for(api, lambda c: count(c, chat, first_line("entry_ban")) >= 2)
+                await until(api, lambda c: count(c, chat, first_line("entry_ban")) >= 2)
                 api.push_update(text_update(chat, STAY_QUESTION))
-                calls = await wait_for(
+                calls = await until(
                     api, lambda c: count(c, chat, first_line("stay_rule")) >= 2)
         assert not any(t in APOLOGIES for t in texts_to(calls, chat))
         warnings = [r for r in caplog.records
-                    if r.name.startswith("nlu") and r.levelno == logging.WARNING]
+                    if r.name == "nlu.rasa_engine" and r.levelno >= logging.WARNING]
         assert len(warnings) == 1, [r.getMessage() for r in warnings]
         assert "Rasa" in warnings[0].getMessage()
         assert not errors_logged(caplog)
@@ -340,13 +346,13 @@ def test_sigkill_mid_conversation_keeps_the_stay_calculator_state(
         env = settings_env(api, tmp_path / "data")
         bot_processes.append(BotProcess(env, tmp_path / "first.log"))
         api.push_update(text_update(chat, "/start en"))
-        api.wait_for(lambda c: count(c, chat, MENU) >= 1, timeout=90)
+        api.wait_for(lambda c: count(c, chat, MENU) >= 1, timeout=PATIENCE)
         api.push_update(button_update(chat, "flow:stay"))
-        api.wait_for(lambda c: count(c, chat, "When did you enter Russia") >= 1, timeout=20)
+        api.wait_for(lambda c: count(c, chat, "When did you enter Russia") >= 1, timeout=PATIENCE)
         api.push_update(text_update(chat, entry.strftime("%d.%m.%Y")))
         question = ("Were you in Russia earlier this year" if asks_earlier
                     else "Do you have an employment")
-        api.wait_for(lambda c: count(c, chat, question) >= 1, timeout=20)
+        api.wait_for(lambda c: count(c, chat, question) >= 1, timeout=PATIENCE)
 
         bot_processes[0].kill()
         bot_processes.append(BotProcess(env, tmp_path / "second.log"))
@@ -354,10 +360,11 @@ def test_sigkill_mid_conversation_keeps_the_stay_calculator_state(
         if asks_earlier:
             api.push_update(button_update(chat, "stay:prev:no"))
             api.wait_for(lambda c: count(c, chat, "Do you have an employment") >= 1,
-                         timeout=90)
+                         timeout=PATIENCE)
         api.push_update(button_update(chat, "stay:contract:no"))
         used = (today - entry).days + 1
-        calls = api.wait_for(lambda c: count(c, chat, "Days used this year") >= 1, timeout=90)
+        calls = api.wait_for(lambda c: count(c, chat, "Days used this year") >= 1,
+                             timeout=PATIENCE)
         result = next(t for t in texts_to(calls, chat) if "Days used this year" in t)
         assert f"Days used this year: {used} day" in result
         texts = texts_to(calls, chat)
@@ -383,36 +390,40 @@ def test_sigkill_with_operator_replies_pending_delivers_each_once_in_order(
         env = settings_env(api, tmp_path / "data", OPERATOR_CHAT_ID=str(OPERATORS))
         bot_processes.append(BotProcess(env, tmp_path / "first.log"))
         api.push_update(text_update(chat, "/start ru"))
-        api.wait_for(lambda c: len(sent_to(c, chat)) >= 2, timeout=90)
+        api.wait_for(lambda c: len(sent_to(c, chat)) >= 2, timeout=PATIENCE)
         api.push_update(text_update(chat, "/human"))
         api.wait_for(lambda c: any("handoff:anon" in str(x.params.get("reply_markup"))
-                                   for x in sent_to(c, chat)), timeout=20)
+                                   for x in sent_to(c, chat)), timeout=PATIENCE)
         api.push_update(button_update(chat, "handoff:anon"))
-        api.wait_for(lambda c: len(sent_to(c, OPERATORS)) >= 1, timeout=20)
+        api.wait_for(lambda c: len(sent_to(c, OPERATORS)) >= 1, timeout=PATIENCE)
         thread = 50  # the fake's first forum topic
         before = len(sent_to(api.calls, chat))
         api.push_update({"message": message(OPERATORS, "/claim", user=OPERATOR,
                                             chat_type="supergroup", thread_id=thread)})
-        api.wait_for(lambda c: len(sent_to(c, chat)) > before, timeout=20)  # "I am reading"
+        api.wait_for(lambda c: len(sent_to(c, chat)) > before, timeout=PATIENCE)  # "I am reading"
 
-        # Telegram throttles the bot: the operator's answers pile up in the outbox.
-        api.fail("sendMessage", *["429"] * 6)
+        # Telegram throttles the bot (until we say so): the operator's answers pile up.
+        api.fail("sendMessage", *["429"] * 1000)
         answers = [f"ответ оператора {n} конец" for n in range(5)]
         for answer in answers:
             api.push_update({"message": message(OPERATORS, answer, user=OPERATOR,
                                                 chat_type="supergroup", thread_id=thread)})
         database = tmp_path / "data" / "sapar.db"
-        deadline = time.monotonic() + 20
+        deadline = time.monotonic() + PATIENCE
         while pending_relays_to_users(database) < len(answers):
             assert time.monotonic() < deadline, "the operator's answers were not queued"
             time.sleep(0.1)
         assert not any(a in t for a in answers for t in texts_to(api.calls, chat))
 
         bot_processes[0].kill()
+        throttled = len(api.calls_of("sendMessage!429"))
         bot_processes.append(BotProcess(env, tmp_path / "second.log"))
+        api.wait_for(lambda c: len(api.calls_of("sendMessage!429")) > throttled,
+                     timeout=PATIENCE)  # the restarted bot resumes the relays...
+        api.failures.pop("sendMessage")  # ...and then the throttling ends
 
         calls = api.wait_for(lambda c: all(count(c, chat, a) >= 1 for a in answers),
-                             timeout=90)
+                             timeout=PATIENCE)
         texts = texts_to(calls, chat)
         for answer in answers:
             assert count(calls, chat, answer) == 1, f"{answer!r} relayed twice"
@@ -420,5 +431,5 @@ def test_sigkill_with_operator_replies_pending_delivers_each_once_in_order(
         assert positions == sorted(positions), "the operator's answers arrived out of order"
         assert bot_processes[1].process.poll() is None, "the restarted bot is not running"
         bot_processes[1].stop()
-    assert "relay to user rate-limited" in bot_processes[0].text() + bot_processes[1].text()
+    assert "Rate limit hit" in bot_processes[0].text() + bot_processes[1].text()
     assert bot_processes[1].errors() == []

@@ -41,7 +41,7 @@ OPERATORS = -1001234567890
 OPERATOR = {"id": 4242, "first_name": "Nurgul", "last_name": "Operator", "is_bot": False,
             "username": "nurgul_op"}
 MAX_TEXT = 4096  # Telegram's limit, in UTF-16 code units after entity parsing
-FUZZ = settings(max_examples=60, deadline=None,
+FUZZ = settings(max_examples=250, deadline=None,
                 suppress_health_check=[HealthCheck.function_scoped_fixture,
                                        HealthCheck.too_slow, HealthCheck.data_too_large])
 APOLOGIES = {gettext_for(language)(
@@ -124,16 +124,39 @@ class Victim:
     case: tuple[str, str] | None = None  # (code, status)
 
 
-@dataclass(repr=False)
+def api_message(api: FakeBotApi, params: dict[str, Any]) -> dict[str, Any]:
+    """Return the Message the fake Bot API answers a sendMessage or editMessageText with."""
+    return api._message(params, text=params.get("text", ""))
+
+
 class FuzzBot:
     """The initialised Application, its loop, the fake Bot API and the victims."""
 
-    api: FakeBotApi
-    application: Application
-    runtime: Runtime
-    loop: asyncio.AbstractEventLoop
-    victims: list[Victim]
-    partner: tuple[int, int] = (0, 0)  # (chat, forum topic) of a hand-off operators answer
+    def __init__(self, api: FakeBotApi, application: Application, runtime: Runtime,
+                 loop: asyncio.AbstractEventLoop) -> None:
+        self.api = api
+        self.application = application
+        self.runtime = runtime
+        self.loop = loop
+        self.victims: list[Victim] = []
+        self.partner = (0, 0)  # (chat, forum topic) of a hand-off that operators answer
+        self.view: dict[tuple[int, int], str] = {}  # (chat, message) -> the text shown now
+        api.handlers.update(sendMessage=self._sent, editMessageText=self._edited)
+        # In a chat, people's and the bot's messages share one sequence of ids: keep the ids
+        # the fake hands out apart from the ones in our updates.
+        api._message_ids = itertools.count(10**9)
+
+    def _sent(self, params: dict[str, Any]) -> dict[str, Any]:
+        shown = api_message(self.api, params)
+        self.view[(int(params["chat_id"]), shown["message_id"])] = str(params.get("text"))
+        return shown
+
+    def _edited(self, params: dict[str, Any]) -> dict[str, Any]:
+        self.view[(int(params["chat_id"]), int(params["message_id"]))] = str(params.get("text"))
+        return api_message(self.api, params)
+
+    def __repr__(self) -> str:
+        return "FuzzBot()"
 
     def run(self, updates: list[dict[str, Any]]) -> None:
         """Process updates one by one, then wait until every queued relay went out."""
@@ -169,8 +192,8 @@ def thread_of(bot: FuzzBot, victim: Victim) -> int:
 def set_up_victims(bot: FuzzBot) -> None:
     """A person mid-way through the stay calculator, one with check-up answers, two with open
     hand-offs (one claimed by an operator); remember what is theirs alone."""
-    today = date.today()
-    entry = max(today - timedelta(days=47), date(today.year, 1, 1))
+    # years back: no date a fuzzed person types (or the calculator derives from it) is near
+    entry = date(date.today().year - 3, 2, 17)
     stay, check, waiting, claimed = (Victim(chat) for chat in (31000001, 31000002, 31000003,
                                                                 31000004))
     bot.run([text_update(stay.chat, "/start en"), button_update(stay.chat, "flow:stay"),
@@ -224,7 +247,7 @@ def fuzz_bot(tmp_path_factory: pytest.TempPathFactory) -> Iterator[FuzzBot]:
         loop.run_until_complete(application.initialize())
         assert application.post_init is not None and application.post_shutdown is not None
         loop.run_until_complete(application.post_init(application))
-        bot = FuzzBot(api, application, runtime, loop, [])
+        bot = FuzzBot(api, application, runtime, loop)
         try:
             set_up_victims(bot)
             yield bot
@@ -253,11 +276,19 @@ ARGS = ["", "yes", "no", "pick", "ask", "on", "off", "stay_rule", "entry_ban", "
         "osh", "bishkek", "legal_aid", "0", "1", "8", "9", "99", "-1", "1e9", "ky", "xx",
         "claim", "close", "send", "canned", "human", "where", "stay", "check", "find"]
 
+def longest(seed: str, units: int = MAX_TEXT) -> str:
+    """Repeat a seed into the longest text Telegram delivers (it counts UTF-16 units)."""
+    text = (seed * units)[:units]
+    while len(text.encode("utf-16-le")) // 2 > units:
+        text = text[:-1]
+    return text
+
+
 unicode_text = st.text(st.characters(blacklist_categories=("Cs",)), max_size=200)
 texts = st.one_of(
     unicode_text,
-    st.builds(lambda seed: (seed * MAX_TEXT)[:MAX_TEXT], st.text(
-        st.characters(blacklist_categories=("Cs",)), min_size=1, max_size=12)),
+    st.builds(longest, st.text(st.characters(blacklist_categories=("Cs",)), min_size=1,
+                               max_size=12)),
     st.lists(st.sampled_from(EMOJI + INVISIBLE), max_size=40).map("".join),
     st.text(st.characters(min_codepoint=0x0590, max_codepoint=0x06FF), max_size=120).map(
         lambda rtl: "\u202b" + rtl + "\u202c"),
@@ -336,7 +367,9 @@ def private(chat: int, **extra: Any) -> dict[str, Any]:
     return message(chat, None, user=person(chat), **extra)
 
 
-attackers = st.integers(min_value=100_000, max_value=2**40)
+_fresh_chats = itertools.count(1)
+# a new person for every draw (so that one example's flood control never slows another's)
+attackers = st.integers(1, 9999).map(lambda n: n * 10**8 + next(_fresh_chats))
 
 
 @st.composite
@@ -405,12 +438,12 @@ def other_events(draw: st.DrawFn, chat: int) -> Event:
 
 @pytest.fixture
 def check(fuzz_bot: FuzzBot, caplog: pytest.LogCaptureFixture
-          ) -> Callable[[list[Event]], None]:
+          ) -> Callable[..., None]:
     """Send one example's events and check everything the bot did in reply."""
     caplog.set_level(logging.INFO)
     caplog.set_level(logging.WARNING, logger="httpx")
 
-    def run_and_check(events: list[Event]) -> None:
+    def run_and_check(events: list[Event], addressed: int | None = None) -> None:
         api = fuzz_bot.api
         first_call, first_record = len(api.calls), len(caplog.records)
         fuzz_bot.run([event.build() for event in events])
@@ -418,7 +451,7 @@ def check(fuzz_bot: FuzzBot, caplog: pytest.LogCaptureFixture
         errors = [r.getMessage() for r in caplog.records[first_record:]
                   if r.levelno >= logging.ERROR]
         assert errors == [], "a handler failed"
-        senders = {event.chat for event in events} | {OPERATORS}
+        senders = {event.chat for event in events} | {OPERATORS, addressed}
         for call in calls:
             problem = refused(call)
             assert problem is None, f"Telegram would refuse {call.method}: {problem}"
@@ -479,6 +512,17 @@ WALKS = ["/start en", "/start ru", "/start ky", "/human", "flow:stay", "flow:che
          "stay:prev:no", "stay:contract:no", "stay:contract:yes", "check:0:yes", "check:1:no",
          "/stop", "/forget", "forget:yes", "/hide", "flow:find", "find:region:osh",
          "find:svc:legal_aid", "urgent:human", "urgent:country:RU", "lang:ru", "menu"]
+# Paths deep into the flows and the hand-off ("@date": a date typed by the person).
+SCRIPTS = [
+    ["/start en", "/human", "handoff:anon", "@text", "@text", "/stop"],
+    ["/start ru", "flow:check", *(f"check:{n}:yes" for n in range(9)), "/human",
+     "handoff:summary", "@text"],
+    ["flow:find", "find:region:osh", "/human", "handoff:all", "@text", "/forget",
+     "forget:yes"],
+    ["/start ky", "flow:stay", "@date", "stay:prev:yes", "@date - @date", "stay:prev:no",
+     "stay:contract:no"],
+    ["urgent:human", "handoff:anon", "@text", "/human", "/hide"],
+]
 
 
 @FUZZ
@@ -486,29 +530,40 @@ WALKS = ["/start en", "/start ru", "/start ky", "/human", "flow:stay", "flow:che
 def test_mixed_walks_through_flows_and_hand_offs(fuzz_bot: FuzzBot, check,
                                                  data: st.DataObject) -> None:
     codes = [victim.case[0] for victim in fuzz_bot.victims if victim.case]
+    secrets = {secret for victim in fuzz_bot.victims for secret in victim.secrets}
     chat = data.draw(attackers)
+    today = date.today()
+    dates = st.dates(today - timedelta(days=400), today + timedelta(days=3)).map(
+        lambda day: day.strftime("%d.%m.%Y")).filter(lambda day: day not in secrets)
 
-    def step(kind: str) -> st.SearchStrategy[Event]:
-        if kind == "walk":
-            return st.sampled_from(WALKS).map(lambda w: Event(chat, lambda: (
-                text_update(chat, w) if w.startswith("/") else button_update(chat, w))))
-        if kind == "text":
-            return text_events(chat)
-        if kind == "button":
-            return button_events(chat, codes)
-        return other_events(chat)
+    def walk(step: str) -> Event:
+        if step == "@text":
+            text = data.draw(relay_texts)
+            return Event(chat, lambda: text_update(chat, text))
+        if "@date" in step:
+            text = re.sub("@date", lambda _match: data.draw(dates), step)
+            return Event(chat, lambda: text_update(chat, text))
+        return Event(chat, lambda: (text_update(chat, step) if step.startswith("/")
+                                    else button_update(chat, step)))
 
-    events = data.draw(st.lists(st.sampled_from(["walk", "walk", "text", "button", "other"])
-                                .flatmap(step), min_size=2, max_size=8))
+    noise = st.one_of(st.sampled_from(WALKS).map(walk), text_events(chat),
+                      button_events(chat, codes), other_events(chat))
+    events: list[Event] = []
+    for step in data.draw(st.sampled_from(SCRIPTS)):
+        events.extend(data.draw(st.lists(noise, max_size=1)))
+        events.append(walk(step))
     check(events)
     victims_unchanged(fuzz_bot)
 
 
-def plain(calls: list[Call], chat: int) -> str:
-    """Return what a chat got, as the person reads it (no markup, no white space)."""
-    texts = [str(c.params.get("text", "")) for c in calls
-             if c.method == "sendMessage" and int(c.params["chat_id"]) == chat]
-    return "".join(html.unescape(TAG.sub("", "".join(texts))).split())
+def readable(sent: str, signature: str = "") -> str:
+    """Return a message the bot sent as one reads it: no markup, white space or signature."""
+    return squeeze(html.unescape(TAG.sub("", sent)).removeprefix(signature))
+
+
+def squeeze(text: str) -> str:
+    """Return a text without white space (messages may be merged or split at line breaks)."""
+    return "".join(text.split())
 
 
 def telegram_text(text: str) -> bool:
@@ -519,9 +574,8 @@ def telegram_text(text: str) -> bool:
 
 relay_texts = st.one_of(
     unicode_text,
-    st.builds(lambda seed, size: (seed * size)[:size], st.text(
-        st.characters(blacklist_categories=("Cs",)), min_size=1, max_size=12),
-        st.sampled_from([1000, 2100, 3500, 4000, MAX_TEXT])),
+    st.builds(longest, st.text(st.characters(blacklist_categories=("Cs",)), min_size=1,
+                               max_size=12), st.sampled_from([1000, 2100, 3500, 4000, MAX_TEXT])),
     st.builds(lambda n: "😀" * n, st.integers(1, MAX_TEXT // 2)),
     st.builds(lambda n: "<b>&amp;</b> & <" * n, st.integers(1, MAX_TEXT // 17)),
 ).map(str.strip).filter(telegram_text)
@@ -531,18 +585,31 @@ relay_texts = st.one_of(
 @given(data=st.data())
 def test_relays_reach_the_other_side_whole_in_both_directions(fuzz_bot: FuzzBot, check,
                                                               data: st.DataObject) -> None:
+    """Messages, bursts and edits both ways: each side ends up reading the other's last word."""
     chat, thread = fuzz_bot.partner
-    from_user = data.draw(st.lists(relay_texts, min_size=1, max_size=4))
-    from_operator = data.draw(st.lists(relay_texts, max_size=3))
-    start = len(fuzz_bot.api.calls)
-    check([Event(chat, lambda t=text: text_update(chat, t)) for text in from_user]
-          + [Event(OPERATORS, lambda t=text: {"message": message(
-              OPERATORS, t, user=OPERATOR, chat_type="supergroup", thread_id=thread)})
-             for text in from_operator])
-    calls = fuzz_bot.api.calls[start:]
-    operators_read, person_reads = plain(calls, OPERATORS), plain(calls, chat)
-    for text in from_user:
-        assert "".join(text.split()) in operators_read, "a person's message was lost"
-    for text in from_operator:
-        assert "".join(text.split()) in person_reads, "an operator's message was lost"
+    sent: dict[str, dict[int, dict[str, Any]]] = {"user": {}, "operator": {}}
+    events: list[Event] = []
+    for side, edit in data.draw(st.lists(st.tuples(st.sampled_from(["user", "operator"]),
+                                                   st.booleans()), min_size=1, max_size=6)):
+        text = data.draw(relay_texts)
+        if edit and sent[side]:
+            original = sent[side][data.draw(st.sampled_from(sorted(sent[side])))]
+            original.update(text=text, edit_date=int(time.time()))
+            update = {"edited_message": dict(original)}
+        else:
+            original = (message(chat, text) if side == "user" else message(
+                OPERATORS, text, user=OPERATOR, chat_type="supergroup", thread_id=thread))
+            sent[side][original["message_id"]] = original
+            update = {"message": dict(original)}
+        events.append(Event(chat if side == "user" else OPERATORS, lambda u=update: u))
+    before = set(fuzz_bot.view)
+    check(events, addressed=chat)
+    signature = gettext_for("ru")("Hotline operator") + ":"
+    new = {key: text for key, text in fuzz_bot.view.items() if key not in before}
+    operators_read = "".join(readable(t) for (c, _m), t in new.items() if c == OPERATORS)
+    person_reads = "".join(readable(t, signature) for (c, _m), t in new.items() if c == chat)
+    for original in sent["user"].values():
+        assert squeeze(original["text"]) in operators_read, "a person's message was lost"
+    for original in sent["operator"].values():
+        assert squeeze(original["text"]) in person_reads, "an operator's message was lost"
     victims_unchanged(fuzz_bot)

@@ -57,14 +57,16 @@ async def slow_down_floods(update: Update, context: ContextTypes.DEFAULT_TYPE) -
     chat = update.effective_chat
     if chat is None or chat.type != "private":
         return
+    runtime = context.bot_data["runtime"]
+    _key, state = runtime.service.state_for(chat.id)
+    if state.handoff:
+        # never drop (or count) a message meant for the operator; the outbox merges bursts.
+        # Counted, a busy hand-off left the person's next messages dropped without a warning.
+        return
     guard: FloodGuard = context.bot_data["flood_guard"]
     allowed, warn = guard.allow(chat.id)
     if allowed:
         return
-    runtime = context.bot_data["runtime"]
-    _key, state = runtime.service.state_for(chat.id)
-    if state.handoff:
-        return  # never drop a message meant for the operator; the outbox merges bursts
     if warn:
         await context.bot.send_message(chat.id, gettext_for(state.language)(
             "You are sending messages very fast. Please wait a few seconds, then write again."))

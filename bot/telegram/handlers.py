@@ -14,6 +14,7 @@ from telegram.ext import ContextTypes
 from bot.dialogue import Incoming
 from bot.runtime import Runtime
 from bot.service import TurnResult
+from bot.storage import erase_deleted
 from bot.telegram.desk import HandoffDesk
 from bot.telegram.render import keyboard, split_text
 from content.i18n import gettext_for
@@ -52,6 +53,7 @@ async def deliver(context: ContextTypes.DEFAULT_TYPE, chat_id: int, result: Turn
             await hide_recent(context, chat_id)
         elif effect.kind == "forget":
             await desk.forget(context, result.user_key)
+            erase_deleted(runtime.db)  # the hotline's rows too
             context.chat_data.clear()
         elif effect.kind == "handoff":
             state = result.state

@@ -50,7 +50,8 @@ def start(turn: Turn, **_options: Any) -> None:
 def ask_service(turn: Turn, region: str) -> None:
     """Ask which kind of help is needed in a region."""
     _ = turn._
-    turn.state.step, turn.state.data = "service", {"region": region}
+    # an old region button may be pressed during another flow: this flow takes over
+    turn.state.flow, turn.state.step, turn.state.data = NAME, "service", {"region": region}
     names = service_names(turn)
     buttons = [Button(names[s], actions.make(NAME, "svc", s)) for s in SERVICES]
     turn.say(_("What kind of help do you need in {region}?").format(
