@@ -31,6 +31,8 @@ from bench.report import NOT_RUNNING, RESULTS_CSV, Row, Target, Value, append_cs
 from bench.traffic import Traffic
 
 STEADY_RATE = 30.0  # updates/s: Telegram's limit for one bot's messages
+REPEATS = 3  # throughput runs per traffic kind; the median is reported
+BUSY_MACHINE = 25.0  # % of a core used by other processes above which a warning is printed
 KINDS = {"text": "free text", "button": "button", "stay": "stay calculator",
          "handoff": "hand-off", "relay": "relay to operators"}
 COLUMNS = {"sapar": "Sapar", "echo": "echo bot", "rasa": "Sapar + Rasa"}
@@ -53,7 +55,7 @@ class Plan:
 
 FULL = Plan(updates=3000, warmup=300, parallel=64, steady_seconds=60, users=10_000,
             cold_starts=3, probe_seconds=3)
-QUICK = Plan(updates=60, warmup=20, parallel=16, steady_seconds=3, users=60, cold_starts=1,
+QUICK = Plan(updates=150, warmup=20, parallel=16, steady_seconds=3, users=60, cold_starts=1,
              probe_seconds=0.5)
 
 Measured = dict[str, Value]
@@ -68,7 +70,7 @@ class CpuMeter:
     def __init__(self, bot: BotProcess) -> None:
         self.bot = bot
         self.me = psutil.Process()
-        self.bot_pct = self.bench_pct = self.other_pct = 0.0
+        self.bot_pct = self.bench_pct = self.other_pct = self.bot_seconds = 0.0
 
     @staticmethod
     def _busy() -> float:
@@ -86,24 +88,40 @@ class CpuMeter:
     def __exit__(self, *exc: object) -> None:
         wall, bot, mine, busy = self._start
         elapsed = max(time.monotonic() - wall, 1e-9)
-        bot_used = self.bot.cpu_seconds() - bot
+        bot_used = self.bot_seconds = self.bot.cpu_seconds() - bot
         mine_used = self._mine() - mine
         self.bot_pct = 100 * bot_used / elapsed
         self.bench_pct = 100 * mine_used / elapsed
         self.other_pct = max(0.0, 100 * (self._busy() - busy - bot_used - mine_used) / elapsed)
 
 
-def _record(measured: Measured, name: str, stats: RunStats, cpu: CpuMeter | None = None
-            ) -> None:
-    measured[f"throughput_{name}"] = stats.throughput
-    measured[f"p50_{name}"] = stats.percentile(50)
-    measured[f"p99_{name}"] = stats.percentile(99)
+def _count_unanswered(measured: Measured, stats: RunStats) -> None:
     measured["unanswered"] = float(measured.get("unanswered") or 0) + stats.timeouts
-    if cpu is not None:
-        measured[f"cpu_bot_{name}"] = cpu.bot_pct
-        measured[f"cpu_bench_{name}"] = cpu.bench_pct
-        other = float(measured.get("cpu_other") or 0)
-        measured["cpu_other"] = max(other, cpu.other_pct)
+
+
+def _note_other_load(measured: Measured, cpu: CpuMeter) -> None:
+    measured["cpu_other"] = max(float(measured.get("cpu_other") or 0), cpu.other_pct)
+
+
+def _throughput(measured: Measured, name: str, driver: Driver, bot: BotProcess,
+                traffic: Traffic, plan: Plan) -> None:
+    """Run one traffic kind flat out; the rate is the median of REPEATS consecutive runs."""
+    runs = []
+    with CpuMeter(bot) as cpu:
+        for _ in range(REPEATS):
+            runs.append(driver.closed_loop(traffic.scripts(name), parallel=plan.parallel,
+                                           updates=max(1, plan.updates // REPEATS)))
+    pooled = RunStats.pooled(runs)
+    measured[f"throughput_{name}"] = statistics.median(run.throughput for run in runs)
+    measured[f"p50_{name}"] = pooled.percentile(50)
+    measured[f"p99_{name}"] = pooled.percentile(99)
+    if name == "mixed":
+        measured["p99_mixed_relay"] = pooled.percentile(99, "relay")
+    measured[f"cpu_bot_{name}"] = cpu.bot_pct
+    measured[f"cpu_bench_{name}"] = cpu.bench_pct
+    measured[f"cpu_ms_{name}"] = 1000 * cpu.bot_seconds / max(1, len(pooled.samples))
+    _count_unanswered(measured, pooled)
+    _note_other_load(measured, cpu)
 
 
 def _steady(measured: Measured, driver: Driver, bot: BotProcess, traffic: Traffic, mix: str,
@@ -115,7 +133,8 @@ def _steady(measured: Measured, driver: Driver, bot: BotProcess, traffic: Traffi
     measured["steady_p50"] = stats.percentile(50)
     measured["steady_p99"] = stats.percentile(99)
     measured["cpu_bot_steady"] = cpu.bot_pct
-    measured["unanswered"] = float(measured.get("unanswered") or 0) + stats.timeouts
+    _count_unanswered(measured, stats)
+    _note_other_load(measured, cpu)
     for kind in KINDS:
         measured[f"steady_p99_{kind}"] = stats.percentile(99, kind)
 
@@ -139,10 +158,7 @@ def bench_echo(plan: Plan, work: Path, log: Callable[[str], None]) -> Measured:
         driver = Driver(api)
         driver.closed_loop(traffic.scripts("text"), parallel=plan.parallel, updates=plan.warmup)
         log("echo bot: free text")
-        with CpuMeter(bot) as cpu:
-            stats = driver.closed_loop(traffic.scripts("text"), parallel=plan.parallel,
-                                       updates=plan.updates)
-        _record(measured, "text", stats, cpu)
+        _throughput(measured, "text", driver, bot, traffic, plan)
         log(f"echo bot: steady {STEADY_RATE:g}/s")
         _steady(measured, driver, bot, traffic, "text", plan)
     for index in range(1, plan.cold_starts):
@@ -174,10 +190,7 @@ def bench_sapar(plan: Plan, work: Path, log: Callable[[str], None],
                            updates=plan.warmup)
         for name in (("mixed",) if extra_env else ("text", "buttons", "mixed")):
             log(f"{tag}: throughput, {name}")
-            with CpuMeter(bot) as cpu:
-                stats = driver.closed_loop(traffic.scripts(name), parallel=plan.parallel,
-                                           updates=plan.updates)
-            _record(measured, name, stats, cpu)
+            _throughput(measured, name, driver, bot, traffic, plan)
         log(f"{tag}: steady {STEADY_RATE:g}/s, mixed")
         _steady(measured, driver, bot, traffic, "mixed", plan)
 
@@ -186,10 +199,12 @@ def bench_sapar(plan: Plan, work: Path, log: Callable[[str], None],
         with BenchBotApi() as api, BotProcess(api, "sapar-unthrottled", work / f"{tag}-memory",
                                               extra_env) as bot:
             bot.cold_start()
-            stats = Driver(api).closed_loop(traffic.scripts("mixed"), parallel=plan.parallel,
-                                            users=plan.users)
+            with CpuMeter(bot) as cpu:
+                stats = Driver(api).closed_loop(traffic.scripts("mixed"),
+                                                parallel=plan.parallel, users=plan.users)
             measured["peak_rss"] = bot.peak_rss_mb()
-            measured["unanswered"] = float(measured.get("unanswered") or 0) + stats.timeouts
+            _count_unanswered(measured, stats)
+            _note_other_load(measured, cpu)
     return measured
 
 
@@ -249,6 +264,7 @@ def build_rows(sapar: Measured, echo: Measured, rasa: Measured | str, fake: Meas
         row("throughput_mixed", "throughput, mixed", "updates/s", Target(">=", 100)),
         row("p50_mixed", "  p50 arrival to reply, mixed", "ms"),
         row("p99_mixed", "  p99 arrival to reply, mixed", "ms"),
+        row("p99_mixed_relay", "    p99, mixed, relay to operators", "ms"),
         Row("ratio_text", "free text, share of the echo bot's rate", "ratio",
             {"sapar": ratio("text")}, digits=2),
         Row("ratio_mixed", "mixed, share of the echo bot's rate", "ratio",
@@ -268,6 +284,9 @@ def build_rows(sapar: Measured, echo: Measured, rasa: Measured | str, fake: Meas
         row("rss_start", "RSS after the first reply", "MB"),
         row("cold_start", "cold start: process start to first reply", "s", Target("<", 3),
             digits=2),
+        row("cpu_ms_text", "bot CPU time per update, free text", "ms"),
+        row("cpu_ms_buttons", "bot CPU time per update, buttons", "ms"),
+        row("cpu_ms_mixed", "bot CPU time per update, mixed", "ms"),
         row("cpu_bot_mixed", "bot CPU, throughput run (echo: text)", "% of a core", digits=0,
             echo_key="cpu_bot_text"),
         row("cpu_bench_mixed", "fake API + driver CPU, same run", "% of a core", digits=0,
@@ -308,7 +327,13 @@ def run(quick: bool = False, csv_path: Path | None = RESULTS_CSV, with_rasa: boo
              f"{', quick mode' if quick else ''}")
     print(f"\n{title}\n")
     print(render_table(rows, COLUMNS))
-    print(f"\n{TELEGRAM_LIMITS}.")
+    print(f"\nThroughput: median of {REPEATS} runs of {plan.updates // REPEATS} updates with "
+          f"{plan.parallel} chats in flight; latency: from getUpdates handing an update out to "
+          "the bot's first request to that chat.\n" + TELEGRAM_LIMITS + ".")
+    busy = max(float(m.get("cpu_other") or 0) for m in (sapar, echo))
+    if busy > BUSY_MACHINE:
+        print(f"Warning: other processes used up to {busy:.0f}% of a core during the runs; "
+              "these figures understate a quiet machine.")
     if csv_path is not None:
         count = append_csv(rows, csv_path, started)
         print(f"{count} figures appended to {csv_path}")

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import re
 import statistics
-import sys
 import time
 from collections import Counter, deque
 from collections.abc import Iterator
@@ -32,14 +31,6 @@ class BenchBotApi(FakeBotApi):
     def __init__(self) -> None:
         super().__init__()
         self.handed_out: dict[int, float] = {}
-        report = self._server.handle_error
-
-        def handle_error(request: Any, client_address: Any) -> None:
-            # a bot stopped during a long poll: nothing to report
-            if not isinstance(sys.exc_info()[1], ConnectionError):
-                report(request, client_address)
-
-        self._server.handle_error = handle_error  # type: ignore[method-assign]
 
     def _get_updates(self, params: dict[str, Any]) -> list[dict[str, Any]]:
         updates = super()._get_updates(params)
@@ -80,8 +71,14 @@ class RunStats:
     finished: float = 0.0
     pushed: int = 0
     users: int = 0
-    timeouts: int = 0
+    unanswered: Counter[str] = field(default_factory=Counter)  # by kind, after `timeout` s
+    unanswered_chats: list[int] = field(default_factory=list)
     replies: int = 0
+
+    @property
+    def timeouts(self) -> int:
+        """Return how many updates got no (complete) answer in time."""
+        return sum(self.unanswered.values())
 
     @property
     def wall(self) -> float:
@@ -105,6 +102,19 @@ class RunStats:
     def kinds(self) -> Counter[str]:
         """Count the answered updates by kind."""
         return Counter(s.kind for s in self.samples)
+
+    @classmethod
+    def pooled(cls, runs: list[RunStats]) -> RunStats:
+        """Return every sample of consecutive runs as one run (first start to last answer)."""
+        pooled = cls(started=min(r.started for r in runs), finished=max(r.finished for r in runs))
+        for run in runs:
+            pooled.samples += run.samples
+            pooled.pushed += run.pushed
+            pooled.users += run.users
+            pooled.unanswered += run.unanswered
+            pooled.unanswered_chats += run.unanswered_chats
+            pooled.replies += run.replies
+        return pooled
 
 
 @dataclass
@@ -195,7 +205,8 @@ class Driver:
                 break
             for chat in [c for c in waiting.values() if now - c.pushed_at > self.timeout]:
                 del waiting[chat.chat_id]
-                stats.timeouts += 1
+                stats.unanswered[chat.step.kind] += 1
+                stats.unanswered_chats.append(chat.chat_id)
             wait = 0.05 if rate is None else max(0.0, min(0.05, next_push - now))
             calls = self.api.calls_since(self._seen, wait)
             self._seen += len(calls)

@@ -37,6 +37,9 @@ class _QuietServer(ThreadingHTTPServer):
     """A client hanging up mid-answer (a long poll at shutdown) is normal, not an error."""
 
     daemon_threads = True
+    # A bot opens dozens of connections at once (PTB's pool holds up to 256); with the default
+    # listen backlog of 5 the kernel resets some of them and requests fail with httpx.ReadError.
+    request_queue_size = 256
 
     def handle_error(self, request: object, client_address: object) -> None:
         import sys
