@@ -38,6 +38,8 @@ KINDS = {"text": "free text", "button": "button", "stay": "stay calculator",
 COLUMNS = {"sapar": "Sapar", "echo": "echo bot", "rasa": "Sapar + Rasa"}
 TELEGRAM_LIMITS = ("Telegram's limits: 30 messages/s per bot, about 1 message/s per chat, "
                    "20 messages/min per group")
+PER_BOT = "30 messages/s per bot"
+PER_GROUP = "20 messages/min per group"
 
 
 @dataclass(frozen=True)
@@ -243,10 +245,10 @@ def build_rows(sapar: Measured, echo: Measured, rasa: Measured | str, fake: Meas
     rasa = rasa if isinstance(rasa, dict) else {}
 
     def row(key: str, label: str, unit: str, target: Target | None = None, digits: int = 1,
-            echo_key: str | None = None) -> Row:
+            echo_key: str | None = None, note: str = "") -> Row:
         values = {"sapar": sapar.get(key), "echo": echo.get(echo_key or key),
                   "rasa": rasa.get(key, missing)}
-        return Row(key, label, unit, values, target, digits)
+        return Row(key, label, unit, values, target, digits, note)
 
     def ratio(name: str) -> float | None:
         ours, base = sapar.get(f"throughput_{name}"), echo.get("throughput_text")
@@ -255,28 +257,30 @@ def build_rows(sapar: Measured, echo: Measured, rasa: Measured | str, fake: Meas
         return None
 
     rows = [
-        row("throughput_text", "throughput, free text", "updates/s"),
+        row("throughput_text", "throughput, free text", "updates/s", note=PER_BOT),
         row("p50_text", "  p50 arrival to reply, free text", "ms"),
         row("p99_text", "  p99 arrival to reply, free text", "ms"),
-        row("throughput_buttons", "throughput, buttons", "updates/s"),
+        row("throughput_buttons", "throughput, buttons", "updates/s", note=PER_BOT),
         row("p50_buttons", "  p50 arrival to reply, buttons", "ms"),
         row("p99_buttons", "  p99 arrival to reply, buttons", "ms"),
-        row("throughput_mixed", "throughput, mixed", "updates/s", Target(">=", 100)),
+        row("throughput_mixed", "throughput, mixed", "updates/s", Target(">=", 100),
+            note=PER_BOT),
         row("p50_mixed", "  p50 arrival to reply, mixed", "ms"),
         row("p99_mixed", "  p99 arrival to reply, mixed", "ms"),
-        row("p99_mixed_relay", "    p99, mixed, relay to operators", "ms"),
+        row("p99_mixed_relay", "    p99, mixed, relay to operators", "ms", note=PER_GROUP),
         Row("ratio_text", "free text, share of the echo bot's rate", "ratio",
             {"sapar": ratio("text")}, digits=2),
         Row("ratio_mixed", "mixed, share of the echo bot's rate", "ratio",
             {"sapar": ratio("mixed")}, digits=2),
         row("steady_rate", f"steady load (mixed; echo: text), sent at {STEADY_RATE:g}/s",
-            "updates/s"),
+            "updates/s", note=f"{PER_BOT}, about 1/s per chat"),
         row("steady_p50", f"  p50 arrival to reply at {STEADY_RATE:g}/s", "ms"),
         row("steady_p99", f"  p99 arrival to reply at {STEADY_RATE:g}/s", "ms",
             Target("<", 100)),
     ]
     for kind, label in KINDS.items():
-        rows.append(row(f"steady_p99_{kind}", f"    p99 at {STEADY_RATE:g}/s, {label}", "ms"))
+        rows.append(row(f"steady_p99_{kind}", f"    p99 at {STEADY_RATE:g}/s, {label}", "ms",
+                        note=PER_GROUP if kind == "relay" else ""))
     rows += [
         row("cpu_bot_steady", f"  bot CPU at {STEADY_RATE:g}/s", "% of a core", digits=0),
         row("peak_rss", f"peak RSS after {users:,} users".replace(",", " "), "MB",
@@ -326,7 +330,7 @@ def run(quick: bool = False, csv_path: Path | None = RESULTS_CSV, with_rasa: boo
     title = (f"Sapar bot benchmark, {started:%Y-%m-%d %H:%M} UTC, {psutil.cpu_count()} CPUs"
              f"{', quick mode' if quick else ''}")
     print(f"\n{title}\n")
-    print(render_table(rows, COLUMNS))
+    print(render_table(rows, COLUMNS, notes="Telegram's limit"))
     print(f"\nThroughput: median of {REPEATS} runs of {plan.updates // REPEATS} updates with "
           f"{plan.parallel} chats in flight; latency: from getUpdates handing an update out to "
           "the bot's first request to that chat.\n" + TELEGRAM_LIMITS + ".")

@@ -47,6 +47,7 @@ class Row:
     values: dict[str, Value] = field(default_factory=dict)
     target: Target | None = None
     digits: int = 1
+    note: str = ""  # shown in the optional notes column (render_table's `notes`)
 
 
 def fmt(value: Value, digits: int = 1) -> str:
@@ -58,22 +59,25 @@ def fmt(value: Value, digits: int = 1) -> str:
     return f"{value:,.{digits}f}".replace(",", " ")
 
 
-def render_table(rows: Iterable[Row], columns: dict[str, str]) -> str:
-    """Return a Markdown table: metric, one column per subject, unit, target, verdict."""
-    header = ["metric", *columns.values(), "unit", "target", ""]
+def render_table(rows: Iterable[Row], columns: dict[str, str], notes: str | None = None
+                 ) -> str:
+    """Return a Markdown table: metric, one column per subject, unit, target, verdict, and a
+    column of the rows' notes when `notes` names it."""
+    header = ["metric", *columns.values(), "unit", "target", ""] + ([notes] if notes else [])
     lines = [header]
     for row in rows:
         verdict = row.target.verdict(row.values.get(row.target.column)) if row.target else ""
         lines.append([row.label, *(fmt(row.values.get(c), row.digits) for c in columns),
-                      row.unit, str(row.target or ""), verdict])
+                      row.unit, str(row.target or ""), verdict] + ([row.note] if notes else []))
     widths = [max(len(line[i]) for line in lines) for i in range(len(header))]
+    left = {0, len(header) - 1} if notes else {0}  # text columns; numbers align right
     out = []
     for index, line in enumerate(lines):
-        cells = [cell.ljust(w) if i == 0 else cell.rjust(w)
+        cells = [cell.ljust(w) if i in left else cell.rjust(w)
                  for i, (cell, w) in enumerate(zip(line, widths, strict=True))]
         out.append("| " + " | ".join(cells) + " |")
         if index == 0:
-            out.append("|" + "|".join("-" * (w + 1) + (":" if i else "-")
+            out.append("|" + "|".join("-" * (w + 1) + ("-" if i in left else ":")
                                       for i, w in enumerate(widths)) + "|")
     return "\n".join(out)
 
