@@ -21,6 +21,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from urllib.parse import urlparse
 
 import httpx
 import psutil
@@ -64,15 +65,18 @@ Measured = dict[str, Value]
 
 
 class CpuMeter:
-    """CPU used during a block by the bot, by this process (fake API + driver), and by others.
+    """CPU used during a block by the bot, by this process (fake API + driver), by the bot's
+    NLU server if it has one, and by every other process.
 
     Figures are percent of one core; the machine has `psutil.cpu_count()` of them.
     """
 
-    def __init__(self, bot: BotProcess) -> None:
+    def __init__(self, bot: BotProcess, server: psutil.Process | None = None) -> None:
         self.bot = bot
+        self.server = server
         self.me = psutil.Process()
-        self.bot_pct = self.bench_pct = self.other_pct = self.bot_seconds = 0.0
+        self.bot_pct = self.bench_pct = self.server_pct = self.other_pct = 0.0
+        self.bot_seconds = 0.0
 
     @staticmethod
     def _busy() -> float:
@@ -83,18 +87,28 @@ class CpuMeter:
         times = self.me.cpu_times()
         return times.user + times.system
 
+    def _server(self) -> float:
+        if self.server is None:
+            return 0.0
+        times = self.server.cpu_times()
+        return times.user + times.system + times.children_user + times.children_system
+
     def __enter__(self) -> CpuMeter:
-        self._start = (time.monotonic(), self.bot.cpu_seconds(), self._mine(), self._busy())
+        self._start = (time.monotonic(), self.bot.cpu_seconds(), self._mine(), self._server(),
+                       self._busy())
         return self
 
     def __exit__(self, *exc: object) -> None:
-        wall, bot, mine, busy = self._start
+        wall, bot, mine, server, busy = self._start
         elapsed = max(time.monotonic() - wall, 1e-9)
         bot_used = self.bot_seconds = self.bot.cpu_seconds() - bot
         mine_used = self._mine() - mine
+        server_used = self._server() - server
         self.bot_pct = 100 * bot_used / elapsed
         self.bench_pct = 100 * mine_used / elapsed
-        self.other_pct = max(0.0, 100 * (self._busy() - busy - bot_used - mine_used) / elapsed)
+        self.server_pct = 100 * server_used / elapsed
+        self.other_pct = max(0.0, 100 * (self._busy() - busy - bot_used - mine_used
+                                         - server_used) / elapsed)
 
 
 def _count_unanswered(measured: Measured, stats: RunStats) -> None:
@@ -106,10 +120,10 @@ def _note_other_load(measured: Measured, cpu: CpuMeter) -> None:
 
 
 def _throughput(measured: Measured, name: str, driver: Driver, bot: BotProcess,
-                traffic: Traffic, plan: Plan) -> None:
+                traffic: Traffic, plan: Plan, server: psutil.Process | None = None) -> None:
     """Run one traffic kind flat out; the rate is the median of REPEATS consecutive runs."""
     runs = []
-    with CpuMeter(bot) as cpu:
+    with CpuMeter(bot, server) as cpu:
         for _ in range(REPEATS):
             runs.append(driver.closed_loop(traffic.scripts(name), parallel=plan.parallel,
                                            updates=max(1, plan.updates // REPEATS)))
@@ -122,13 +136,15 @@ def _throughput(measured: Measured, name: str, driver: Driver, bot: BotProcess,
     measured[f"cpu_bot_{name}"] = cpu.bot_pct
     measured[f"cpu_bench_{name}"] = cpu.bench_pct
     measured[f"cpu_ms_{name}"] = 1000 * cpu.bot_seconds / max(1, len(pooled.samples))
+    if server is not None:
+        measured[f"cpu_server_{name}"] = cpu.server_pct
     _count_unanswered(measured, pooled)
     _note_other_load(measured, cpu)
 
 
 def _steady(measured: Measured, driver: Driver, bot: BotProcess, traffic: Traffic, mix: str,
-            plan: Plan) -> None:
-    with CpuMeter(bot) as cpu:
+            plan: Plan, server: psutil.Process | None = None) -> None:
+    with CpuMeter(bot, server) as cpu:
         stats = driver.open_loop(traffic.scripts(mix), rate=STEADY_RATE,
                                  duration=plan.steady_seconds)
     measured["steady_rate"] = stats.throughput
@@ -170,8 +186,12 @@ def bench_echo(plan: Plan, work: Path, log: Callable[[str], None]) -> Measured:
 
 
 def bench_sapar(plan: Plan, work: Path, log: Callable[[str], None],
-                extra_env: dict[str, str] | None = None, memory: bool = True) -> Measured:
-    """Measure Sapar: cold start as deployed, then throughput, steady latency and memory."""
+                extra_env: dict[str, str] | None = None, memory: bool = True,
+                server: psutil.Process | None = None) -> Measured:
+    """Measure Sapar: cold start as deployed, then throughput, steady latency and memory.
+
+    `server` is the NLU server the bot calls (Rasa), whose CPU and memory are reported apart.
+    """
     measured: Measured = {}
     traffic = Traffic()
     tag = "rasa" if extra_env else "sapar"
@@ -192,9 +212,11 @@ def bench_sapar(plan: Plan, work: Path, log: Callable[[str], None],
                            updates=plan.warmup)
         for name in (("mixed",) if extra_env else ("text", "buttons", "mixed")):
             log(f"{tag}: throughput, {name}")
-            _throughput(measured, name, driver, bot, traffic, plan)
+            _throughput(measured, name, driver, bot, traffic, plan, server)
         log(f"{tag}: steady {STEADY_RATE:g}/s, mixed")
-        _steady(measured, driver, bot, traffic, "mixed", plan)
+        _steady(measured, driver, bot, traffic, "mixed", plan, server)
+        if server is not None:
+            measured["server_rss"] = server.memory_info().rss / 2**20
 
     if memory:
         log(f"{tag}: memory, {plan.users} users (fresh process)")
@@ -228,6 +250,19 @@ def rasa_url() -> str:
     with tempfile.TemporaryDirectory() as data_dir:
         environ = {**os.environ, "SAPAR_DATA_DIR": data_dir, "SAPAR_SECRET_KEY": "b" * 32}
         return load_settings(environ).rasa_url
+
+
+def listening_process(url: str) -> psutil.Process | None:
+    """Return the local process listening on the URL's port (None if it cannot be seen)."""
+    port = urlparse(url).port or 80
+    try:
+        for connection in psutil.net_connections(kind="tcp"):
+            if (connection.status == psutil.CONN_LISTEN and connection.laddr
+                    and connection.laddr.port == port and connection.pid):
+                return psutil.Process(connection.pid)
+    except (psutil.Error, OSError):
+        return None
+    return None
 
 
 def rasa_running(url: str) -> bool:
@@ -295,6 +330,8 @@ def build_rows(sapar: Measured, echo: Measured, rasa: Measured | str, fake: Meas
             echo_key="cpu_bot_text"),
         row("cpu_bench_mixed", "fake API + driver CPU, same run", "% of a core", digits=0,
             echo_key="cpu_bench_text"),
+        row("cpu_server_mixed", "NLU server (Rasa) CPU, same run", "% of a core", digits=0),
+        row("server_rss", "NLU server (Rasa) RSS", "MB"),
         Row("fake_send", "fake API alone: sendMessage round trips", "per s",
             {"sapar": fake.get("fake_send")}, digits=0),
         Row("fake_updates", "fake API alone: getUpdates round trips", "per s",
@@ -322,7 +359,7 @@ def run(quick: bool = False, csv_path: Path | None = RESULTS_CSV, with_rasa: boo
         url = rasa_url()
         if with_rasa and rasa_running(url):
             rasa = bench_sapar(plan, work, say, {"NLU_ENGINE": "rasa", "RASA_URL": url},
-                               memory=False)
+                               memory=False, server=listening_process(url))
         elif with_rasa:
             say(f"no Rasa server answers at {url}: Rasa column '{NOT_RUNNING}'")
             rasa = NOT_RUNNING

@@ -43,8 +43,9 @@ def test_quick_bot_benchmark_reports_every_metric(tmp_path: Path) -> None:
     for metric in METRICS:
         assert any(label.startswith(metric) for label in rows), (
             f"{metric!r} missing from the table:\n{run.stdout}")
-    for cells in rows.values():
-        number(cells["Sapar"])  # every metric has a figure for Sapar
+    for label, cells in rows.items():
+        if not label.startswith("NLU server (Rasa)"):
+            number(cells["Sapar"])  # every metric has a figure for Sapar
         assert cells["Sapar + Rasa"] in ("skipped", "-"), cells  # --no-rasa
         if cells["target"]:  # a row with a target says whether it was met
             assert cells["verdict"] in ("PASS", "MISS"), cells
