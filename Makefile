@@ -48,8 +48,8 @@ test: setup lint check-content ## lint, content check and the whole test suite
 messages: $(INSTALLED) ## extract interface strings and merge them into the .po catalogs
 	$(PY) -m content update
 
-bench: setup ## benchmarks (NLU engines side by side, bot throughput)
-	$(PY) -m bench nlu
+bench: setup ## benchmarks: NLU engines side by side, bot throughput, memory, cold start
+	$(PY) -m bench all
 
 clean: ## remove the venvs, the model and compiled catalogs
 	rm -rf $(VENV) nlu/model content/*/LC_MESSAGES/*.mo
