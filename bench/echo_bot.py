@@ -12,7 +12,7 @@ import sys
 from telegram import Update
 from telegram.ext import Application, ContextTypes, MessageHandler, filters
 
-from bot.settings import SettingsError, load_settings
+from bot.settings import settings_for_command
 
 
 async def echo(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -23,10 +23,8 @@ async def echo(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 def main() -> int:
     """Run the echo bot with long polling until stopped."""
-    try:
-        settings = load_settings()
-    except SettingsError as error:
-        print(f"configuration error: {error}", file=sys.stderr)
+    settings = settings_for_command()
+    if settings is None:
         return 2
     if not settings.telegram_bot_token:
         print("configuration error: TELEGRAM_BOT_TOKEN is not set", file=sys.stderr)

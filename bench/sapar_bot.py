@@ -11,16 +11,14 @@ import sys
 from telegram import Update
 
 from bot.runtime import build_runtime, configure_logging
-from bot.settings import SettingsError, load_settings
+from bot.settings import settings_for_command
 from bot.telegram.app import build_application
 
 
 def main() -> int:
     """Run the unthrottled bot with long polling until stopped."""
-    try:
-        settings = load_settings()
-    except SettingsError as error:
-        print(f"configuration error: {error}", file=sys.stderr)
+    settings = settings_for_command()
+    if settings is None:
         return 2
     if not settings.telegram_api_base_url.startswith(("http://127.0.0.1", "http://localhost")):
         print("bench.sapar_bot runs only against a local fake Bot API "

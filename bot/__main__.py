@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from bot.settings import SettingsError, load_settings
+from bot.settings import settings_for_command
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -19,10 +19,8 @@ def main(argv: list[str] | None = None) -> int:
     commands.add_parser("migrate", help="create or upgrade the database, then exit")
     args = parser.parse_args(argv)
 
-    try:
-        settings = load_settings()
-    except SettingsError as error:
-        print(f"configuration error: {error}", file=sys.stderr)
+    settings = settings_for_command()
+    if settings is None:
         return 2
     from bot.runtime import configure_logging
 

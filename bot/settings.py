@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import secrets
+import sys
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import time
@@ -183,3 +184,12 @@ def load_settings(environ: Mapping[str, str] | None = None,
         retention_days=_int(env, "SAPAR_RETENTION_DAYS", 30, minimum=1) or 30,
         log_level=log_level,
     )
+
+
+def settings_for_command() -> Settings | None:
+    """Load settings for a command-line entry point; print the problem and return None on error."""
+    try:
+        return load_settings()
+    except SettingsError as error:
+        print(f"configuration error: {error}", file=sys.stderr)
+        return None

@@ -52,13 +52,12 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     db_path: Path = args.db
     if db_path is None:
-        from bot.settings import SettingsError, load_settings
+        from bot.settings import settings_for_command
 
-        try:
-            db_path = load_settings().database_path
-        except SettingsError as error:
-            print(f"configuration error: {error}", file=sys.stderr)
+        settings = settings_for_command()
+        if settings is None:
             return 2
+        db_path = settings.database_path
     try:
         db = open_read_only(db_path)
     except StatsError as error:
