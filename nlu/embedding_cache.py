@@ -19,7 +19,10 @@ def _key(text: str) -> str:
 
 
 class EmbeddingCache:
-    """A text -> vector store backed by an .npz file."""
+    """A text -> vector store backed by an .npz file.
+
+    Keys are the texts as the embedder sees them (`Embedder.fit`), so a change of the token
+    budget never reuses a vector of a differently cut text."""
 
     def __init__(self, embedder: Embedder, path: Path = CACHE_PATH) -> None:
         self.embedder = embedder
@@ -32,6 +35,7 @@ class EmbeddingCache:
 
     def embed(self, texts: Sequence[str], batch: int = 128) -> np.ndarray:
         """Return embeddings for `texts`, computing only those not cached yet."""
+        texts = [self.embedder.fit(t) for t in texts]
         missing = sorted({t for t in texts if _key(t) not in self._vectors})
         for start in range(0, len(missing), batch):
             chunk = missing[start : start + batch]

@@ -219,6 +219,7 @@ def train_artefact(
         examples=len(examples),
         fingerprint=fingerprint(examples),
         embeddings=vectors is not None,
+        embedding_token_budget=embedder.token_budget if embedder is not None else None,
         trained_at=time.strftime("%Y-%m-%dT%H:%M:%S"),
         training_seconds=round(time.perf_counter() - started, 1),
     )

