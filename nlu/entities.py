@@ -14,7 +14,7 @@ from typing import Any
 
 from dateutil.relativedelta import relativedelta
 
-from nlu.gazetteer import COUNTRY_PATTERNS, REGION_PATTERNS
+from nlu.gazetteer import COUNTRY_PATTERNS, REGION_PATTERNS, Gazetteer
 from nlu.normalize import clip
 from nlu.numbers import read_number
 from nlu.tokens import Token, adjacent, compile_sequence, match_sequence, token_matches, tokenize
@@ -422,13 +422,16 @@ def _day_counts(text: str, tokens: Sequence[Token]) -> Iterator[Entity]:
 def _places(
     text: str,
     tokens: Sequence[Token],
-    patterns: Sequence[tuple[str, tuple[re.Pattern[str], ...]]],
+    places: Gazetteer,
     name: str,
 ) -> Iterator[Entity]:
     """Yield gazetteer matches (regions or countries) over the tokens."""
     index = 0
     while index < len(tokens):
-        for value, pattern in patterns:
+        if not places.may_start(tokens[index]):
+            index += 1
+            continue
+        for value, pattern in places.entries:
             used = match_sequence(text, tokens, index, pattern)
             if used:
                 start, end = tokens[index].start, tokens[index + used - 1].end

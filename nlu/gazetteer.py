@@ -9,8 +9,9 @@ not extracted.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
-from nlu.tokens import compile_sequence
+from nlu.tokens import Token, compile_sequence, token_matches
 
 REGIONS: dict[str, tuple[tuple[str, ...], ...]] = {
     "bishkek": ((r"bishkek\w*",), (r"frunze",)),
@@ -167,12 +168,25 @@ COUNTRIES: dict[str, tuple[tuple[str, ...], ...]] = {
 }
 
 
-def compile_gazetteer(
-    table: dict[str, tuple[tuple[str, ...], ...]],
-) -> list[tuple[str, tuple[re.Pattern[str], ...]]]:
-    """Compile a gazetteer into (value, token patterns), longest sequences first."""
+@dataclass(frozen=True)
+class Gazetteer:
+    """Compiled place names: (value, token patterns), longest sequences first, and one
+    expression that any first token of any entry matches, to skip the other tokens quickly."""
+
+    entries: tuple[tuple[str, tuple[re.Pattern[str], ...]], ...]
+    first_token: re.Pattern[str]
+
+    def may_start(self, token: Token) -> bool:
+        """False when no entry can begin at this token."""
+        return token_matches(self.first_token, token)
+
+
+def compile_gazetteer(table: dict[str, tuple[tuple[str, ...], ...]]) -> Gazetteer:
+    """Compile a gazetteer (value -> alternative token-pattern sequences)."""
     entries = [(value, compile_sequence(parts)) for value, seqs in table.items() for parts in seqs]
-    return sorted(entries, key=lambda entry: -len(entry[1]))
+    entries.sort(key=lambda entry: -len(entry[1]))
+    first = "|".join(f"(?:{parts[0].pattern})" for _, parts in entries)
+    return Gazetteer(tuple(entries), re.compile(first))
 
 
 REGION_PATTERNS = compile_gazetteer(REGIONS)

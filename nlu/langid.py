@@ -33,6 +33,10 @@ _MIN_LETTERS = 4
 _MARKER_WEIGHT = 1.0
 _SURE = 0.75
 
+LANGUAGE_SAMPLE_CHARS = 400
+"""Language is told from the first 400 characters: plenty for a verdict, and the cost of the
+letter and n-gram counts grows with length (4 ms for 1,000 characters)."""
+
 
 def _words(text: str) -> tuple[str, ...]:
     """Split a block of words written one after another."""
@@ -241,6 +245,7 @@ class LanguageIdentifier:
     def identify(self, text: str, hint: str | None = None) -> str:
         """Return "ky", "ru" or "en" for a message; `hint` decides only what text cannot."""
         hint = hint if hint in LANGUAGES else None
+        text = text[:LANGUAGE_SAMPLE_CHARS]
         scores = self.scores(text)
         best = max(scores, key=lambda lang: scores[lang])
         letters = letter_count(normalize(text))

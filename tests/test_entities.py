@@ -208,3 +208,11 @@ def test_several_entities_in_one_message():
         ("date", "2025-03-05"),
         ("number_of_days", 40),
     ]
+
+
+def test_every_place_in_a_long_message_is_found_in_order():
+    filler = "жумуш жок, акча жок, эмне кылышты билбейм. " * 6
+    text = f"{filler}Жалал-Абаддан чыктым, {filler}азыр Екатеринбургда, {filler}Казакстанга барам"
+    assert len(text) < 1000
+    assert values(text, "ky", "region") == ["jalal_abad"]
+    assert values(text, "ky", "country") == ["RU", "KZ"]
