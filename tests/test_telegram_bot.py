@@ -125,3 +125,77 @@ def test_python_m_bot_with_a_token_runs_the_telegram_bot(tmp_path: Path) -> None
         finally:
             process.terminate()
             process.wait(20)
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def _post_update(port: int, update: dict, secret: str) -> int:
+    """POST one update to the bot's webhook as Telegram would; return the HTTP status."""
+    import json
+    import urllib.error
+    import urllib.request
+
+    request = urllib.request.Request(
+        f"http://127.0.0.1:{port}/tg/hook", data=json.dumps(update).encode(), method="POST",
+        headers={"Content-Type": "application/json", "X-Telegram-Bot-Api-Secret-Token": secret})
+    try:
+        with urllib.request.urlopen(request, timeout=10) as response:
+            return response.status
+    except urllib.error.HTTPError as error:
+        return error.code
+
+
+def test_webhook_mode_registers_the_hook_and_answers_only_signed_updates(tmp_path: Path) -> None:
+    """With SAPAR_WEBHOOK_URL set, `python -m bot` registers the webhook with its secret, answers
+    updates posted with that secret and refuses forged ones."""
+    import os
+    import subprocess
+    import sys
+    import time
+
+    from tests.auxil.telegram import settings_env
+
+    project = Path(__file__).resolve().parents[1]
+    port = _free_port()
+    with FakeBotApi() as api:
+        env = {**os.environ, **settings_env(api, tmp_path),
+               "SAPAR_WEBHOOK_URL": "https://sapar.example.org/tg/hook",
+               "SAPAR_WEBHOOK_LISTEN": "127.0.0.1", "SAPAR_WEBHOOK_PORT": str(port),
+               "SAPAR_WEBHOOK_SECRET": "hook-Secret_42"}
+        process = subprocess.Popen([sys.executable, "-m", "bot"], cwd=project, env=env,
+                                   stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        try:
+            calls = api.wait_for(lambda c: any(x.method == "setWebhook" for x in c), timeout=60)
+            hook = next(x for x in calls if x.method == "setWebhook").params
+            assert hook["url"] == "https://sapar.example.org/tg/hook"
+            assert hook["secret_token"] == "hook-Secret_42"
+            assert not api.calls_of("getUpdates")
+
+            deadline = time.monotonic() + 30
+            status = None
+            while status is None and time.monotonic() < deadline:
+                try:
+                    status = _post_update(port, {"update_id": 1, **text_update(9601, "/start")},
+                                          "hook-Secret_42")
+                except OSError:
+                    time.sleep(0.2)
+            assert status == 200
+            api.wait_for(lambda c: len(sent_to(c, 9601)) >= 2, timeout=30)
+
+            forged = {"update_id": 2, **text_update(9602, "/start")}
+            assert _post_update(port, forged, "wrong-secret") == 403
+            question = {"update_id": 3, **text_update(9601, QUESTIONS["ru"])}
+            assert _post_update(port, question, "hook-Secret_42") == 200
+            expected = first_line(get_answer("entry_ban", "ru").short)
+            api.wait_for(lambda c: any(expected in t for t in texts_to(c, 9601)), timeout=30)
+            assert sent_to(api.calls_of("sendMessage"), 9602) == []
+        finally:
+            process.terminate()
+            _, errors = process.communicate(timeout=20)
+    assert b"Traceback" not in errors, errors.decode(errors="replace")[-2000:]
