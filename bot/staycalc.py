@@ -1,6 +1,8 @@
 """Count days of stay in Russia under the 90-days-per-calendar-year rule (since 1 Jan 2025).
 
-Counting convention: the day of entry and the day of exit both count as days of stay.
+Counting convention: the day of entry and the day of exit both count as days of stay. Leaving
+and coming back on the same day (a "border run") joins the two trips: the shared day counts once
+and the stay is treated as unbroken, the cautious reading for the continuous 90-day cap.
 Rule sources: Federal Law 260-FZ of 8 Aug 2024 (Russian MFA: from 1 Jan 2025 at most 90 days
 in total per calendar year; regional MVD: a continuous stay may not exceed 90 days either).
 """
@@ -50,6 +52,11 @@ class StayResult:
     has_contract: bool
 
 
+def _by_dates(trip: Trip) -> tuple[date, date]:
+    """Order trips by entry, then exit (an open trip last)."""
+    return trip.entry, trip.exit or date.max
+
+
 def validate(trips: list[Trip], today: date) -> None:
     """Raise TripError for future dates, exits before entries, overlaps or two open trips."""
     for trip in trips:
@@ -59,15 +66,29 @@ def validate(trips: list[Trip], today: date) -> None:
             raise TripError("exit_before_entry")
     if sum(1 for trip in trips if trip.exit is None) > 1:
         raise TripError("two_open_trips")
-    ordered = sorted(trips, key=lambda t: t.entry)
+    ordered = sorted(trips, key=_by_dates)
     for earlier, later in itertools.pairwise(ordered):
-        if earlier.exit is None or earlier.exit >= later.entry:
+        if earlier.exit is None or earlier.exit > later.entry:
             raise TripError("overlap")
+        if earlier.exit == later.entry and earlier.entry == earlier.exit == later.exit:
+            raise TripError("overlap")  # the same one-day trip given twice
+
+
+def join_border_runs(trips: list[Trip]) -> list[Trip]:
+    """Join trips where one ends on the day the next begins (valid trips, any order)."""
+    joined: list[Trip] = []
+    for trip in sorted(trips, key=_by_dates):
+        if joined and joined[-1].exit == trip.entry:
+            joined[-1] = Trip(joined[-1].entry, trip.exit)
+        else:
+            joined.append(trip)
+    return joined
 
 
 def calculate(trips: list[Trip], today: date, has_contract: bool) -> StayResult:
     """Count days used this calendar year, days left and the last legal day."""
     validate(trips, today)
+    trips = join_border_runs(trips)
     year = today.year
     used = sum(trip.days_in_year(year, today) for trip in trips)
     current = next((trip for trip in trips if trip.exit is None), None)

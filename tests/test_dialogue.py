@@ -593,6 +593,19 @@ def test_stay_calculator_rejects_an_earlier_trip_that_overlaps_or_is_half_given(
     assert chat.state.step == "earlier"
 
 
+def test_stay_calculator_takes_a_border_run_that_ends_on_the_entry_day() -> None:
+    chat = Chat(language="en", chosen=True)
+    chat.press("flow:stay")
+    chat.write("01.03.2026", understood("out_of_scope", "en", 0.2,
+                                        entities=dates("2026-03-01")))
+    chat.press("stay:prev:yes")
+    border_run = chat.write("20.02.2026 - 01.03.2026",
+                            understood("out_of_scope", "en", 0.2,
+                                       entities=dates("2026-02-20", "2026-03-01")))
+    assert "overlaps" not in texts(border_run)
+    assert len(chat.state.data["trips"]) == 1
+
+
 # ----- screening --------------------------------------------------------------------------
 
 

@@ -226,3 +226,34 @@ def test_two_open_trips_are_refused() -> None:
         calculate([Trip(d("2026-01-10")), Trip(d("2026-03-01"))], d("2026-05-01"),
                   has_contract=False)
     assert error.value.reason == "two_open_trips"
+
+
+def test_border_run_on_the_same_day_counts_that_day_once_and_keeps_the_stay_unbroken() -> None:
+    # In Russia 1 Feb - 10 Mar 2026, out and back in on 10 Mar, still there; today 20 Apr.
+    # Used: 28 (Feb) + 31 (Mar, the 10th once) + 20 (Apr) = 79. Left: 90 - 79 = 11 -> 1 May.
+    # The continuous cap from 1 Feb is the same day: 1 Feb + 89 = 1 May.
+    result = calculate([Trip(d("2026-02-01"), d("2026-03-10")), Trip(d("2026-03-10"))],
+                       d("2026-04-20"), has_contract=False)
+    assert numbers(result) == (79, 11, d("2026-05-01"), 0)
+
+
+def test_border_run_between_two_closed_trips() -> None:
+    # 1-10 Jan and 10-20 Jan: 1..20 Jan = 20 days, not 21.
+    result = calculate([Trip(d("2026-01-10"), d("2026-01-20")),
+                        Trip(d("2026-01-01"), d("2026-01-10"))], d("2026-03-01"),
+                       has_contract=False)
+    assert numbers(result) == (20, 70, None, 0)
+
+
+@pytest.mark.parametrize("order", [1, -1])
+def test_in_and_out_the_same_day_then_back_in_is_one_stay_whatever_the_order(order: int) -> None:
+    trips = [Trip(d("2026-04-01"), d("2026-04-01")), Trip(d("2026-04-01"), d("2026-04-05"))]
+    result = calculate(trips[::order], d("2026-05-01"), has_contract=False)
+    assert result.days_used == 5
+
+
+def test_the_same_one_day_trip_twice_is_refused() -> None:
+    with pytest.raises(TripError) as error:
+        calculate([Trip(d("2026-04-01"), d("2026-04-01"))] * 2, d("2026-05-01"),
+                  has_contract=False)
+    assert error.value.reason == "overlap"
