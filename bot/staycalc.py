@@ -70,7 +70,7 @@ def validate(trips: list[Trip], today: date) -> None:
     for earlier, later in itertools.pairwise(ordered):
         if earlier.exit is None or earlier.exit > later.entry:
             raise TripError("overlap")
-        if earlier.exit == later.entry and earlier.entry == earlier.exit == later.exit:
+        if earlier == later:
             raise TripError("overlap")  # the same one-day trip given twice
 
 

@@ -78,10 +78,15 @@ class Embedder:
 
     def embed(self, texts: Sequence[str]) -> np.ndarray:
         """Embed texts into an (n, 384) float32 array."""
-        if not texts:
+        return self.embed_fitted([self.fit(t) for t in texts])
+
+    def embed_fitted(self, fitted: Sequence[str]) -> np.ndarray:
+        """Embed texts that already went through `fit` into an (n, 384) float32 array."""
+        if not fitted:
             return np.zeros((0, DIM), dtype=np.float32)
-        fitted = [self.fit(t) for t in texts]
-        return np.asarray(self._model.query(fitted), dtype=np.float32).reshape(len(texts), -1)
+        return np.asarray(self._model.query(list(fitted)), dtype=np.float32).reshape(
+            len(fitted), -1
+        )
 
     def embed_one(self, text: str) -> np.ndarray:
         """Embed one text into a (384,) float32 vector."""

@@ -39,7 +39,7 @@ class EmbeddingCache:
         missing = sorted({t for t in texts if _key(t) not in self._vectors})
         for start in range(0, len(missing), batch):
             chunk = missing[start : start + batch]
-            for text, vector in zip(chunk, self.embedder.embed(chunk), strict=True):
+            for text, vector in zip(chunk, self.embedder.embed_fitted(chunk), strict=True):
                 self._vectors[_key(text)] = vector
             self._dirty = True
         if not texts:

@@ -576,15 +576,20 @@ def test_stay_calculator_rejects_impossible_and_future_dates(language: str) -> N
         assert "in the future" in future.replies[0].text
 
 
-def test_stay_calculator_rejects_an_earlier_trip_that_overlaps_or_is_half_given() -> None:
+def stay_with_earlier_trip(first: str, last: str) -> tuple[Chat, Outcome]:
+    """In the stay calculator, enter on 1 Mar 2026, then give one earlier trip (ISO dates)."""
     chat = Chat(language="en", chosen=True)
     chat.press("flow:stay")
     chat.write("01.03.2026", understood("out_of_scope", "en", 0.2,
                                         entities=dates("2026-03-01")))
     chat.press("stay:prev:yes")
-    overlap = chat.write("20.02.2026 - 05.03.2026",
-                         understood("out_of_scope", "en", 0.2,
-                                    entities=dates("2026-02-20", "2026-03-05")))
+    typed = " - ".join(".".join(reversed(day.split("-"))) for day in (first, last))
+    return chat, chat.write(typed, understood("out_of_scope", "en", 0.2,
+                                              entities=dates(first, last)))
+
+
+def test_stay_calculator_rejects_an_earlier_trip_that_overlaps_or_is_half_given() -> None:
+    chat, overlap = stay_with_earlier_trip("2026-02-20", "2026-03-05")
     assert "overlaps" in texts(overlap)
     half = chat.write("20.02.2026", understood("out_of_scope", "en", 0.2,
                                                entities=dates("2026-02-20")))
@@ -594,14 +599,7 @@ def test_stay_calculator_rejects_an_earlier_trip_that_overlaps_or_is_half_given(
 
 
 def test_stay_calculator_takes_a_border_run_that_ends_on_the_entry_day() -> None:
-    chat = Chat(language="en", chosen=True)
-    chat.press("flow:stay")
-    chat.write("01.03.2026", understood("out_of_scope", "en", 0.2,
-                                        entities=dates("2026-03-01")))
-    chat.press("stay:prev:yes")
-    border_run = chat.write("20.02.2026 - 01.03.2026",
-                            understood("out_of_scope", "en", 0.2,
-                                       entities=dates("2026-02-20", "2026-03-01")))
+    chat, border_run = stay_with_earlier_trip("2026-02-20", "2026-03-01")
     assert "overlaps" not in texts(border_run)
     assert len(chat.state.data["trips"]) == 1
 
