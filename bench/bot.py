@@ -21,13 +21,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from urllib.parse import urlparse
 
-import httpx
 import psutil
 
 from bench.driver import BenchBotApi, Driver, RunStats
 from bench.process import BotProcess
+from bench.rasa_server import listening_process, rasa_running, rasa_url
 from bench.report import NOT_RUNNING, RESULTS_CSV, Row, Target, Value, append_csv, render_table
 from bench.traffic import Traffic
 
@@ -241,36 +240,6 @@ def fake_capacity(seconds: float) -> Measured:
             env={**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1])})
     rates = json.loads(result.stdout)
     return {"fake_send": rates["sendMessage"], "fake_updates": rates["getUpdates"]}
-
-
-def rasa_url() -> str:
-    """Return RASA_URL as Sapar's settings read it (with a throw-away data dir)."""
-    from bot.settings import load_settings
-
-    with tempfile.TemporaryDirectory() as data_dir:
-        environ = {**os.environ, "SAPAR_DATA_DIR": data_dir, "SAPAR_SECRET_KEY": "b" * 32}
-        return load_settings(environ).rasa_url
-
-
-def listening_process(url: str) -> psutil.Process | None:
-    """Return the local process listening on the URL's port (None if it cannot be seen)."""
-    port = urlparse(url).port or 80
-    try:
-        for connection in psutil.net_connections(kind="tcp"):
-            if (connection.status == psutil.CONN_LISTEN and connection.laddr
-                    and connection.laddr.port == port and connection.pid):
-                return psutil.Process(connection.pid)
-    except (psutil.Error, OSError):
-        return None
-    return None
-
-
-def rasa_running(url: str) -> bool:
-    """Return True when a Rasa server answers at `url`."""
-    try:
-        return httpx.get(url.rstrip("/") + "/version", timeout=3).status_code == 200
-    except httpx.HTTPError:
-        return False
 
 
 def build_rows(sapar: Measured, echo: Measured, rasa: Measured | str, fake: Measured,

@@ -27,45 +27,21 @@ import numpy as np
 from bench.report import NOT_RUNNING, RESULTS_CSV, Row, Target, append_csv, render_table
 
 PROJECT = Path(__file__).resolve().parents[1]
-DEFAULT_RASA_URL = "http://127.0.0.1:5005"
 COLUMNS = {"embedded": "embedded", "ngram": "n-grams only", "rasa": "Rasa"}
 Measured = dict[str, Any]
 
 
-def rasa_url() -> str:
-    """The Rasa server address: $RASA_URL or the local default."""
-    return os.environ.get("RASA_URL") or DEFAULT_RASA_URL
-
-
-def rasa_running(url: str) -> bool:
-    """Return True when a Rasa server answers at `url`."""
-    import httpx
-
-    try:
-        return httpx.get(url.rstrip("/") + "/version", timeout=3).status_code == 200
-    except httpx.HTTPError:
-        return False
-
-
-def _rasa_server_rss(url: str) -> float | None:
+def _server_rss(url: str) -> float | None:
     """Resident memory (MB) of the process listening on the Rasa port, if it can be seen."""
-    from urllib.parse import urlparse
-
     import psutil
 
-    port = urlparse(url).port or 5005
+    from bench.rasa_server import listening_process
+
+    server = listening_process(url)
     try:
-        for connection in psutil.net_connections(kind="tcp"):
-            if (
-                connection.laddr
-                and connection.laddr.port == port
-                and connection.pid
-                and (connection.status == psutil.CONN_LISTEN)
-            ):
-                return psutil.Process(connection.pid).memory_info().rss / 2**20
-    except (psutil.Error, OSError):
+        return server.memory_info().rss / 2**20 if server else None
+    except psutil.Error:
         return None
-    return None
 
 
 # ---------------------------------------------------------------- child process
@@ -223,6 +199,8 @@ def run(
     log: Callable[[str], None] | None = None,
 ) -> list[Row]:
     """Measure every engine, print the table, append the figures to `csv_path`."""
+    from bench.rasa_server import rasa_running, rasa_url
+
     say = log or (lambda line: print(f"· {line}", file=sys.stderr, flush=True))
     url = rasa or rasa_url()
     started = datetime.now(UTC)
@@ -234,7 +212,7 @@ def run(
         say(f"measuring Rasa at {url}")
         figures = _child("rasa", url, quick)
         if isinstance(figures, dict):
-            figures["server_rss"] = _rasa_server_rss(url)
+            figures["server_rss"] = _server_rss(url)
             figures["training_s"] = None
         results["rasa"] = figures
     else:
@@ -258,10 +236,10 @@ def run(
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Worker entry point: `python -m bench.nlu --worker ENGINE` prints one JSON line."""
+    """Worker: `python -m bench.nlu --worker ENGINE --rasa-url URL` prints one JSON line."""
     parser = argparse.ArgumentParser(prog="python -m bench.nlu")
     parser.add_argument("--worker", choices=("embedded", "ngram", "rasa"), required=True)
-    parser.add_argument("--rasa-url", default=rasa_url())
+    parser.add_argument("--rasa-url", required=True)
     parser.add_argument("--quick", action="store_true")
     args = parser.parse_args(argv)
     print(json.dumps(measure(args.worker, args.rasa_url, args.quick)))
