@@ -15,6 +15,7 @@ class Entity:
     text: str = ""
     start: int = -1
     end: int = -1
+    flags: tuple[str, ...] = ()  # e.g. "no_year", "traditional_month", "entry", "contract_end"
 
 
 @dataclass(frozen=True)
@@ -26,6 +27,8 @@ class Parse:
     language: str
     entities: tuple[Entity, ...] = ()
     ranking: tuple[tuple[str, float], ...] = field(default=())
+    needs: tuple[str, ...] = ()  # the distinct topics a message clearly holds, first = main
+    urgency: str = "none"  # "now" | "weak" | "past" | "none": how present a danger is
 
     def entity_values(self, name: str) -> list[Any]:
         """Return the values of every entity of type `name`, in message order."""
