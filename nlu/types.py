@@ -8,14 +8,17 @@ from typing import Any, Protocol
 
 @dataclass(frozen=True)
 class Entity:
-    """One extracted entity: `value` is normalised (ISO date, int days, region key, money dict)."""
+    """One extracted entity: `value` is normalised (ISO date, int days, region key, money dict).
+
+    `flags` qualify it, e.g. a date's "no_year", "relative", "traditional_month", "entry".
+    """
 
     entity: str
     value: Any
     text: str = ""
     start: int = -1
     end: int = -1
-    flags: tuple[str, ...] = ()  # e.g. "no_year", "traditional_month", "entry", "contract_end"
+    flags: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
