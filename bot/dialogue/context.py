@@ -19,6 +19,7 @@ class Turn:
     language: str
     today: date
     parse: Parse | None = None
+    text: str = ""  # the message being answered ("" for a button, command or media)
     outcome: Outcome = field(default_factory=Outcome)
 
     @property

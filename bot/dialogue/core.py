@@ -67,7 +67,7 @@ class Dialogue:
             return turn.outcome
         parse = parse or self.understand(text, state)
         language = parse.language if parse.language in LANGUAGES else state.language
-        turn = Turn(state=state, language=language, today=self.today(), parse=parse)
+        turn = Turn(state=state, language=language, today=self.today(), parse=parse, text=text)
         if not state.language_chosen:
             state.language = language
         for value in parse.entity_values("region"):
@@ -177,7 +177,8 @@ class Dialogue:
             show_answer(turn, intent)
             FLOWS[FLOW_INTENTS[intent]].start(turn)
         elif (intent in stay.COUNT_INTENTS and state.country in (None, "RU")
-              and stay.has_stay_facts(turn)):  # the calculator counts Russia's rule only
+              and (stay.has_stay_facts(turn) or stay.asks_to_count(turn))):
+            # the calculator counts Russia's rule only
             FLOWS["stay"].start(turn)
         else:
             show_answer(turn, intent)

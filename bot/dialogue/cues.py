@@ -68,8 +68,18 @@ WHAT_NOW = _any(
     r"эмне (кылам|кылабыз|кылыш|кылсам|кылсак|кылышым|кылуу)", r"^эми эмне", r"андан кийин",
     r"жардам (бер|бериниз|бергиле|керек)", r"кантем\b", r"эмне иш кылам",
     r"emne (kylam|kylabyz|kylysh|kylsam|kyl)", r"^emi emne", r"jardam (ber|kerek)",
-    r"\bwhat (now|next)\b", r"\bwhat (do|should|can|shall) (i|we) do\b", r"^and then\b",
+    r"\bwhat (now|next)\b", r"\bwhat (do|should|can|shall) (i|we) do\b", r"\band then\b",
+    r"\b(а|и) (что )?дальше\b", r"\bанан (эмне|эмнe)\b", r"\banan emne\b",
     r"\bnow what\b", r"\bhelp me\b", r"\bplease help\b", r"^help\b", r"\bwhat is the next step",
+)
+# "count my days": the person wants the stay calculator itself
+COUNT_DAYS = _any(
+    r"(посчита|подсчита|сосчита|считай|посчитай)\w*\s+(\w+\s+)?(дн|срок)",
+    r"сколько (у меня )?(дней )?(осталось|остается)",
+    r"(кун|кундор|кундорум)\w*\s+(\w+\s+)?(эсепте|санап|сана)", r"канча кун (калды|калган)",
+    r"(kun|kunder|kundor)\w*\s+(\w+\s+)?(esepte|sanap|sana)", r"kancha kun (kaldy|kalgan)",
+    r"\bcount (my |the )?days\b", r"\bhow many days (do i have )?left\b",
+    r"\bdays calculator\b",
 )
 # a message saying only where the person is ("I am in Kazan", "мен Казандамын")
 LOCATION_WORDS = _any(r"\b(я|мы|он|она|они)\b", r"\b(в|во|из)\b", r"\bмен\b", r"\bбиз\b",
@@ -101,6 +111,11 @@ def contract_status(text: str) -> str | None:
 def asks_what_now(text: str) -> bool:
     """Return True for "what do I do now", "please help", "and then?" and their kin."""
     return bool(WHAT_NOW.search(fold(text).strip(" ?!.")))
+
+
+def asks_to_count(text: str) -> bool:
+    """Return True for "count my days", "сколько дней осталось", "канча кун калды"."""
+    return bool(COUNT_DAYS.search(fold(text)))
 
 
 def word_count(text: str) -> int:

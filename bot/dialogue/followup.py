@@ -24,7 +24,7 @@ COUNTRY_TOPICS = frozenset({
 })
 # Intents a short follow-up may be read as without meaning a new topic.
 WEAK_INTENTS = frozenset({"help", "talk_to_human", "urgent_danger", "out_of_scope", "affirm",
-                          "deny", "thanks", "greet", "hotline_numbers", "self_check"})
+                          "deny", "thanks", "greet", "goodbye", "hotline_numbers", "self_check"})
 # Intents that say nothing about a topic: a short message read so is vague.
 VAGUE_INTENTS = frozenset({"out_of_scope", "affirm", "deny", "thanks", "greet", "help",
                            "goodbye", "dont_know", "dont_understand"})
@@ -51,9 +51,10 @@ def continues(turn: Turn, text: str) -> bool:
         return True
     if topic is None:
         return False
-    if (cues.asks_what_now(text) and cues.word_count(text) <= WHAT_NOW_MAX_WORDS
-            and (parse.intent in WEAK_INTENTS or parse.intent == topic
-                 or parse.confidence < 0.8)):
+    short = cues.word_count(text) <= WHAT_NOW_MAX_WORDS
+    vague = parse.intent in WEAK_INTENTS or parse.intent == topic or parse.confidence < 0.8
+    if short and vague and (cues.asks_what_now(text) or cues.contract_status(text)):
+        # "what now", or "no, I have no contract": the next step, knowing what was said
         show_next_step(turn, topic)
         return True
     return False

@@ -7,6 +7,7 @@ from functools import cache
 from babel import Locale
 
 from bot.dialogue.model import Situation
+from nlu.gazetteer import city_name
 
 
 @cache
@@ -19,13 +20,6 @@ def country_name(code: str, language: str) -> str:
     return _territories(language).get(code, code)
 
 
-def city_label(key: str, language: str) -> str:
-    """Return a city's name for repeating it back (the gazetteer's name, else the key)."""
-    try:
-        from nlu.gazetteer import city_name
-    except ImportError:  # an older gazetteer without city names
-        return key.replace("_", " ").title()
-    return city_name(key, language)
 
 
 def place_label(situation: Situation, language: str) -> str | None:
@@ -34,5 +28,5 @@ def place_label(situation: Situation, language: str) -> str | None:
         return None
     country = country_name(situation.country, language)
     if situation.city:
-        return f"{city_label(situation.city, language)}, {country}"
+        return f"{city_name(situation.city, language)}, {country}"
     return country

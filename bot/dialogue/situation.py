@@ -14,7 +14,7 @@ from bot.dialogue.model import ConversationState, Situation
 from nlu.types import Parse
 
 DEFAULT_TTL_DAYS = 7
-SHORT_PLACE_WORDS = 6
+SHORT_PLACE_WORDS = 8
 
 
 def refresh(state: ConversationState, today: date, ttl_days: int = DEFAULT_TTL_DAYS) -> None:

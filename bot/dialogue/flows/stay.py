@@ -88,6 +88,12 @@ def has_stay_facts(turn: Turn) -> bool:
                 or (facts.dates and turn.state.situation.contract == "ended"))
 
 
+def asks_to_count(turn: Turn) -> bool:
+    """Return True when the person asks for the count itself ("count my days")."""
+    return turn.parse is not None and turn.parse.intent == "stay_rule" and bool(
+        turn.text and cues.asks_to_count(turn.text))
+
+
 def _example(turn: Turn) -> str:
     return format_date(turn.today.replace(day=1), turn.language)
 
