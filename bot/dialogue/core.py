@@ -87,6 +87,8 @@ class Dialogue:
         parse = turn.parse
         assert parse is not None
         awaiting = state.situation.awaiting
+        if followup.place_answers_question(turn, text) or followup.after_danger(turn, text):
+            return
         if parse.intent == "urgent_danger" and parse.urgency != "weak":
             urgent.respond(turn)
             return
@@ -180,6 +182,8 @@ class Dialogue:
               and (stay.has_stay_facts(turn) or stay.asks_to_count(turn))):
             # the calculator counts Russia's rule only
             FLOWS["stay"].start(turn)
+        elif intent == state.last_intent and turn.text and intent in followup.STEP_TOPICS:
+            followup.show_next_step(turn, intent)  # asked again: go on, don't repeat
         else:
             show_answer(turn, intent)
 

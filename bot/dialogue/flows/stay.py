@@ -30,6 +30,8 @@ LEAVE_FLOW_EXCEPT = ("affirm", "deny", "stay_rule", "out_of_scope", "thanks", "d
 # Intents whose message starts the calculator when it carries dates or a length of stay.
 COUNT_INTENTS = ("stay_rule", "work_documents", "deportation", "control_list")
 ROLES = ("entry", "exit", "contract_end", "contract_start")
+# A date typed without a year that falls this long ago is asked about before it is used.
+UNSURE_DAYS = 300
 
 
 @dataclass(frozen=True)
@@ -168,7 +170,8 @@ def _date_problem(turn: Turn, text: str) -> str:
         example=_example(turn))
 
 
-def accept_entry(turn: Turn, typed: TypedDate, approximate: bool = False) -> None:
+def accept_entry(turn: Turn, typed: TypedDate, approximate: bool = False,
+                 days_said: int | None = None) -> None:
     """Repeat the entry date back, store it, and move on to earlier trips or the contract."""
     _ = turn._
     entry = typed.day
@@ -176,19 +179,28 @@ def accept_entry(turn: Turn, typed: TypedDate, approximate: bool = False) -> Non
         turn.say(_("That date is in the future. When did you enter Russia?"),
                  kind="stay_question")
         return
-    if "traditional_month" in typed.flags:
+    unsure_year = "no_year" in typed.flags and entry < turn.today - timedelta(days=UNSURE_DAYS)
+    if "traditional_month" in typed.flags or unsure_year:
         turn.state.step = "month?"
         turn.state.data["candidate"] = entry.isoformat()
-        turn.say(_("The old month names do not match our months exactly. Do you mean {date}?")
-                 .format(date=_say_date(turn, entry)),
+        question = (_("The old month names do not match our months exactly. Do you mean {date}?")
+                    if "traditional_month" in typed.flags else
+                    _("You gave no year. Do you mean {date}? If not, write the date with the "
+                      "year."))
+        turn.say(question.format(date=_say_date(turn, entry)),
                  [Button(_("Yes"), actions.make(NAME, "month", "yes")),
                   Button(_("No, another date"), actions.make(NAME, "month", "no"))],
                  kind="stay_confirm")
         return
     turn.state.data["entry"] = entry.isoformat()
-    confirm = _("Entry into Russia: {date}.").format(date=_say_date(turn, entry))
+    confirm = _("Entry into Russia: {date}").format(date=_say_date(turn, entry))
     if approximate:
-        confirm = _("Entry into Russia: about {date}.").format(date=_say_date(turn, entry))
+        confirm = _("Entry into Russia: about {date}").format(date=_say_date(turn, entry))
+    if days_said:
+        confirm = turn.ngettext(
+            "You have been in Russia {n} day (today counts): entry about {date}",
+            "You have been in Russia {n} days (today counts): entry about {date}",
+            days_said).format(n=days_said, date=_say_date(turn, entry))
     if "no_year" in typed.flags:
         confirm += " " + _("(You gave no year, so I took the most recent one. If that is "
                            "wrong, write the date with the year.)")
@@ -209,8 +221,9 @@ def accept_entry(turn: Turn, typed: TypedDate, approximate: bool = False) -> Non
 
 def accept_days(turn: Turn, days: int) -> None:
     """"I have been here 80 days": count back to the entry day (today counts)."""
-    accept_entry(turn, TypedDate(turn.today - timedelta(days=max(days, 1) - 1)),
-                 approximate=True)
+    days = max(days, 1)
+    accept_entry(turn, TypedDate(turn.today - timedelta(days=days - 1)), approximate=True,
+                 days_said=days)
 
 
 def accept_duration(turn: Turn, days: int, said: str) -> None:
@@ -304,8 +317,9 @@ def on_text(turn: Turn, text: str) -> bool:
             state.step = "contract_end"
             return True
     if state.step in ("earlier?", "contract", "extended?", "month?"):
-        if intent in ("affirm", "deny"):
-            answer = "yes" if intent == "affirm" else "no"
+        said = {"affirm": "yes", "deny": "no"}.get(intent or "") or cues.yes_or_no(text)
+        if said:
+            answer = said
             name = {"earlier?": "prev", "contract": "contract", "extended?": "extended",
                     "month?": "month"}[state.step]
             return on_action(turn, [name, answer])
