@@ -10,14 +10,14 @@ from bot.dialogue.answers import show_answer, show_more, topic_title
 from bot.dialogue.context import Turn
 from bot.dialogue.flows import FLOWS
 from bot.dialogue.model import Button, ConversationState, Incoming, Outcome
-from content.answers import get_answer
+from content.answers import get_answer, is_subtopic
 from nlu.intents import INTENTS, LANGUAGES
 from nlu.types import Parse, Parser
 
 MAX_PARSE_CHARS = 1000
 LANGUAGE_NAMES = {"ky": "Кыргызча", "ru": "Русский", "en": "English"}
 # Intents whose answer is a flow or a command rather than a text.
-FLOW_INTENTS = {"self_check": "check", "ngo_help": "find"}
+FLOW_INTENTS = {"self_check": "check", "ngo_help": "find", "agency_check": "agency"}
 MENU_TOPICS = ("recruitment_fees", "entry_ban", "stay_rule", "work_documents",
                "trafficking_signs")
 
@@ -183,7 +183,10 @@ class Dialogue:
             else:
                 state.end_flow()
                 show_answer(turn, args[0])
-        elif name == "more" and args and args[0] in INTENTS:
+        elif name == "topic" and args and is_subtopic(args[0]):
+            state.end_flow()
+            show_answer(turn, args[0])
+        elif name == "more" and args and (args[0] in INTENTS or is_subtopic(args[0])):
             if args[1:2] and args[1] in LANGUAGES:  # the language the short answer was in
                 turn.language = args[1]
             show_more(turn, args[0])
