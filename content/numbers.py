@@ -18,9 +18,14 @@ def visible_text(text: str) -> str:
     return _URL.sub(" ", _HREF.sub(" ", text))
 
 
+_ROUND_THE_CLOCK = re.compile(r"\b24/7\b|\b24 (?:hours|саат)\b")
+
+
 def digit_groups(text: str) -> set[str]:
-    """Return the digit groups a reader sees, leaving out list numbers ("1. ", "2) ")."""
-    return set(_GROUP.findall(_ENUMERATOR.sub(" ", visible_text(text))))
+    """Return the digit groups a reader sees, leaving out list numbers ("1. ", "2) ") and
+    "24/7" (Russian writes it as a word, «круглосуточно»)."""
+    text = _ROUND_THE_CLOCK.sub(" ", _ENUMERATOR.sub(" ", visible_text(text)))
+    return set(_GROUP.findall(text))
 
 
 def _is_thousands(groups: list[str]) -> bool:
