@@ -229,7 +229,7 @@ def accept_days(turn: Turn, days: int) -> None:
 def accept_duration(turn: Turn, days: int, said: str) -> None:
     """"5 months": far past the limit without a contract is said at once; else count."""
     _ = turn._
-    rules = stay_rules()
+    rules = stay_rules(turn.language)
     situation = turn.state.situation
     if days > rules.limit_days and situation.contract != "yes":
         over = days - rules.limit_days
@@ -464,7 +464,7 @@ def _trips(turn: Turn) -> list[Trip]:
 def overstay_consequences(turn: Turn, over: int) -> str:
     """Say what an overstay of this length can bring (content/stay_rules.yml)."""
     _ = turn._
-    rules = stay_rules()
+    rules = stay_rules(turn.language)
     text = _("Staying past the limit breaks Russia's migration rules: it can bring a fine and "
              "expulsion, and the MVD can add you to the control list (RKL), which blocks bank "
              "cards and more. It does not tell you when it does.")
@@ -482,7 +482,7 @@ def show_result(turn: Turn, has_contract: bool, extended: bool | None = None) ->
     """Calculate and explain the result, with what to do near or past the limit."""
     _ = turn._
     state = turn.state
-    rules = stay_rules()
+    rules = stay_rules(turn.language)
     trips = _trips(turn)
     try:
         result = calculate(trips, turn.today, has_contract)
@@ -560,7 +560,7 @@ def show_contract_end(turn: Turn, ended: date) -> None:
     """A contract ended: the days left to sign a new one, and what happens after."""
     _ = turn._
     state = turn.state
-    rules = stay_rules()
+    rules = stay_rules(turn.language)
     state.end_flow()
     state.situation.contract = "ended"
     state.situation.contract_end = ended.isoformat()
