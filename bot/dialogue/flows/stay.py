@@ -237,8 +237,9 @@ def accept_duration(turn: Turn, days: int, said: str) -> None:
         lines = [_("You wrote that you have been in Russia {said}: about {days} days.").format(
                      said=said, days=days),
                  _("Without a work contract, a Kyrgyz citizen may stay at most {limit} days per "
-                   "calendar year. You are about {over} days past that limit.").format(
-                     limit=rules.limit_days, over=over),
+                   "calendar year.").format(limit=rules.limit_days) + " " + turn.ngettext(
+                     "You are about {n} day past that limit.",
+                     "You are about {n} days past that limit.", over).format(n=over),
                  overstay_consequences(turn, over)]
         turn.say("\n\n".join(lines) + "\n\n" + source_line(turn, rules),
                  [Button(_("Talk to a person"), "human")],
