@@ -91,7 +91,7 @@ def test_a_relative_abroad_gets_the_help_of_the_country_they_are_in() -> None:
     assert chat.state.family_mode and chat.state.situation.relative == "daughter"
     then = chat.write("она в стамбуле", understood("family_concern", "ru",
                                                    entities=place("TR", "istanbul", "стамбуле")))
-    assert kinds(then) == ["numbers"]
+    assert kinds(then) == ["place_noted", "numbers"]
     assert all(number in texts(then) for number in emergency_numbers("TR"))
     consulates = [c for c in find(country="TR") if c.kind in ("embassy", "consulate")]
     assert all(c.name["ru"] in texts(then) for c in consulates)

@@ -74,10 +74,10 @@ WHAT_NOW = _any(
 )
 # "count my days": the person wants the stay calculator itself
 COUNT_DAYS = _any(
-    r"(посчита|подсчита|сосчита|считай|посчитай)\w*\s+(\w+\s+)?(дн|срок)",
+    r"(посчита|подсчита|сосчита|считай|посчитай)\w*\s+(\w+\s+){0,3}(дн|срок)",
     r"сколько\s+(\w+\s+){0,3}(осталось|остается|остаётся)",
-    r"(кун|кундор|кундорум)\w*\s+(\w+\s+)?(эсепте|санап|сана)", r"канча кун (калды|калган)",
-    r"(kun|kunder|kundor)\w*\s+(\w+\s+)?(esepte|sanap|sana)", r"kancha kun (kaldy|kalgan)",
+    r"(кун|кундор|кундорум)\w*\s+(\w+\s+){0,2}(эсепте|санап|сана)", r"канча кун (калды|калган)",
+    r"(kun|kunder|kundor)\w*\s+(\w+\s+){0,2}(esepte|sanap|sana)", r"kancha kun (kaldy|kalgan)",
     r"\bcount (my |the )?days\b", r"\bhow many days (do i have )?left\b",
     r"\bdays calculator\b",
 )

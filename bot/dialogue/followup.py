@@ -104,11 +104,12 @@ def answer_place(turn: Turn, topic: str | None) -> None:
     if situation.awaiting == "country" or topic == "urgent_danger":
         urgent.show_numbers(turn, country, place)
         return
-    if topic == "family_concern":
-        turn.say(_("You said they are in {place}. Here is where to turn there:").format(
-            place=place) + "\n\n" + help_in_country(turn, country),
-            [Button(_("Talk to a person"), "human"), Button(_("Menu"), "menu")],
-            kind="numbers")
+    if topic == "family_concern" or (topic in COUNTRY_TOPICS and turn.state.family_mode):
+        turn.say(_("Noted: {place}.").format(place=place), kind="place_noted")
+        turn.say(_("Where your relative can turn there, and the Kyrgyz missions:") + "\n\n"
+                 + help_in_country(turn, country),
+                 [Button(_("Talk to a person"), "human"), Button(_("Menu"), "menu")],
+                 kind="numbers")
         return
     if topic in COUNTRY_TOPICS:
         turn.say(_("Noted: {place}.").format(place=place), kind="place_noted")

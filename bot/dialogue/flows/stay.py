@@ -12,7 +12,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from bot.dialogue import actions, cues
-from bot.dialogue.answers import source_line
+from bot.dialogue.answers import show_answer, source_line
 from bot.dialogue.context import Turn
 from bot.dialogue.flows.dates import impossible_date
 from bot.dialogue.model import Button
@@ -27,6 +27,8 @@ NEAR_LIMIT_DAYS = 15
 LEAVE_FLOW_CONFIDENCE = 0.6
 LEAVE_FLOW_EXCEPT = ("affirm", "deny", "stay_rule", "out_of_scope", "thanks", "dont_know",
                      "dont_understand")
+# Questions answered on the way without leaving the calculator.
+DIGRESSIONS = ("stay_rule", "entry_ban", "control_list", "work_documents", "deportation")
 # Intents whose message starts the calculator when it carries dates or a length of stay.
 COUNT_INTENTS = ("stay_rule", "work_documents", "deportation", "control_list")
 ROLES = ("entry", "exit", "contract_end", "contract_start")
@@ -234,6 +236,7 @@ def accept_duration(turn: Turn, days: int, said: str) -> None:
     if days > rules.limit_days and situation.contract != "yes":
         over = days - rules.limit_days
         turn.state.end_flow()
+        turn.state.last_intent = "stay_rule"
         lines = [_("You wrote that you have been in Russia {said}: about {days} days.").format(
                      said=said, days=days),
                  _("Without a work contract, a Kyrgyz citizen may stay at most {limit} days per "
@@ -327,6 +330,13 @@ def on_text(turn: Turn, text: str) -> bool:
         if facts.dates and state.step == "month?":
             state.step = "entry"
             return _use_facts(turn, facts)
+        if turn.parse and turn.parse.intent in DIGRESSIONS and (
+                turn.parse.confidence >= LEAVE_FLOW_CONFIDENCE):
+            # a question on the way ("and if I stay longer?"): answer it, then ask again
+            show_answer(turn, turn.parse.intent)
+            turn.state.flow = NAME
+            explain(turn, again=True)
+            return True
     explain(turn)
     return True
 
@@ -356,8 +366,9 @@ def _read_earlier_trip(turn: Turn, text: str, facts: StayFacts) -> bool:
     return True
 
 
-def explain(turn: Turn, unsure: bool = False) -> None:
-    """Say the current question again in plainer words, with examples, and offer a person."""
+def explain(turn: Turn, unsure: bool = False, again: bool = False) -> None:
+    """Say the current question again in plainer words, with examples, and offer a person
+    (`again`: after answering a question asked on the way)."""
     _ = turn._
     step = turn.state.step or "entry"
     if step == "entry":
@@ -403,6 +414,8 @@ def explain(turn: Turn, unsure: bool = False) -> None:
         rows = [[Button(_("Cancel"), "menu")]]
     if unsure:
         text = _("That is all right.") + " " + text
+    if again:
+        text = _("To finish counting your days:") + " " + text
     turn.say(text, *rows, [Button(_("Talk to a person"), "human")], kind="explain")
 
 
@@ -502,6 +515,7 @@ def show_result(turn: Turn, has_contract: bool, extended: bool | None = None) ->
              Button(_("No"), actions.make(NAME, "extended", "no"))], kind="stay_question")
         return
     state.end_flow()
+    state.last_intent = "stay_rule"  # "what now?" after the result goes on from here
     last = _say_date(turn, result.last_legal_day)
     counted = [_("Entry: {date}").format(date=_say_date(turn, trips[-1].entry))]
     counted += [_("Earlier trip: {entry} to {exit}").format(
@@ -545,7 +559,8 @@ def show_result(turn: Turn, has_contract: bool, extended: bool | None = None) ->
                                    result.days_left).format(n=result.days_left))
         if result.days_left <= NEAR_LIMIT_DAYS:
             lines.append(_("You are close to the limit. Plan to leave Russia by {date} at the "
-                           "latest.").format(date=last))
+                           "latest: staying longer can bring a fine, expulsion, the control list "
+                           "(RKL) and an entry ban.").format(date=last))
     lines.append(_("How I count: {limit} days per calendar year (rule since {since}); the days "
                    "of entry and exit both count; a single stay may not exceed {limit} days. "
                    "Rules change: check with the MVD or a hotline operator.").format(
@@ -563,6 +578,7 @@ def show_contract_end(turn: Turn, ended: date) -> None:
     state = turn.state
     rules = stay_rules(turn.language)
     state.end_flow()
+    state.last_intent = "work_documents"
     state.situation.contract = "ended"
     state.situation.contract_end = ended.isoformat()
     deadline = ended + timedelta(days=rules.contract_gap_days)
