@@ -114,6 +114,9 @@ def figures(scored: Sequence[Scored]) -> dict[str, float | None]:
         "multi_need_found": _share(
             len(set(s.parse.needs) & set(s.case.needs)) >= 2 for s in multi
         ),
+        "needs_precision": _share(
+            need in {*s.case.needs, *s.case.acceptable} for s in scored for need in s.parse.needs
+        ),
     }
 
 
