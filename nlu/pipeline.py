@@ -189,15 +189,19 @@ def decide(
         probs[u] = 0.0
         probs = probs / probs.sum()
     order = [classes[i] for i in np.argsort(-probs)]
-    others = [(name, round(float(probs[classes.index(name)]), 4)) for name in order]
+    # An engine that ranks only some intents (Rasa) leaves the rest at 0: not a reading.
+    others = [
+        (name, round(float(probs[classes.index(name)]), 4))
+        for name in order
+        if probs[classes.index(name)] > 0
+    ] or [(order[0], 0.0)]
     if level in ("now", "weak") and u >= 0:
         floor = NOW_CONFIDENCE if level == "now" else WEAK_CONFIDENCE
         confidence = round(max(p_urgent, floor), 4)
         ranking = [(URGENT, confidence)] + [r for r in others if r[0] != URGENT]
     else:
         ranking = others
-    # An engine that ranks only some intents (Rasa) leaves the rest at 0: not a reading.
-    ranking = [r for r in ranking if r[1] > 0][:TOP_K] or ranking[:1]
+    ranking = ranking[:TOP_K]
     intent, confidence = ranking[0]
     needs = _needs(classes, probs, intent, part_probs)
     return Decision(intent, float(confidence), tuple(ranking), needs, level)

@@ -302,6 +302,14 @@ _SAFE_EN = re.compile(
 )
 # Conditions and fear of what might happen ("if I quit he will...", "afraid of the ban").
 _IF = re.compile(r"\b(esli|egerde|eger|if)\b")
+# Danger told in the past tense ("хозяин запирал и бил", "kamachu"): never "now" by itself,
+# but it makes a story of past danger ("past") rather than no danger at all.
+_TOLD_PAST = re.compile(
+    r"\b(zapiral\w*|bil (nas|menia|ih|ego|ee)|bili (nas|menia|ih)|izbival\w*|"
+    r"derjal\w* (nas|menia|vzaperti)|ne vipuskal\w*|ne otpuskal\w*|ugrojal\w*|"
+    r"kamachu|kamap koichu|chigarchu emes|chigarbaichu|urchu|sabachu|korkutchu|"
+    r"used to (lock|beat|hit)|locked us|beat us|kept us|held us|threatened (me|us))\b"
+)
 # Fear of the law, not of a person: "afraid of the ban", "he threatens to call the police".
 _LEGAL = re.compile(
     r"\b(zapret\w*|deport\w*|vidvor\w*|migratsion\w*|politsi\w*|militsi\w*|sud\w*|"
@@ -370,6 +378,7 @@ def assess(parts: list[str], p_urgent: float, policy: SafetyPolicy = DEFAULT_POL
         elif not strong and legal_story:
             medium = tuple(m for m in medium if m not in ("threat", "fear"))
         if not (strong or medium):
+            told = told or bool(_TOLD_PAST.search(skel) or _TOLD_PAST.search(norm))
             continue
         told = True
         in_past = past or (safe and not now_marked)
