@@ -60,6 +60,7 @@ class FakeBotApi:
             "id": -1001234567890, "type": "supergroup", "title": "Hotline operators",
             "is_forum": True}
         self.members: dict[int, str] = {}
+        self.files: dict[str, bytes] = {}  # file_id -> the bytes getFile's download returns
         self._message_ids = itertools.count(1000)
         self._update_ids = itertools.count(1)
         self._thread_ids = itertools.count(50)
@@ -209,7 +210,9 @@ class FakeBotApi:
             request.wfile.write(raw)
 
     def _send_file(self, request: BaseHTTPRequestHandler) -> None:
-        raw = b"%PDF-1.4 fake document for " + request.path.rsplit("/", 1)[-1].encode()
+        name = request.path.rsplit("/", 1)[-1]
+        raw = self.files.get(name.removesuffix(".bin"),
+                             b"%PDF-1.4 fake document for " + name.encode())
         request.send_response(200)
         request.send_header("Content-Type", "application/octet-stream")
         request.send_header("Content-Length", str(len(raw)))

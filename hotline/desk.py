@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 import logging
-import mimetypes
 from datetime import UTC, datetime, timedelta
 from html import escape
-from pathlib import PurePath
 from typing import Any
 
-from telegram import Message
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message
 from telegram.ext import Application, ContextTypes
 
 from bot.dialogue import ConversationState
@@ -20,6 +18,7 @@ from content.directory import load_directory
 from content.i18n import gettext_for
 from hotline.cases import Case, CaseStore
 from hotline.crypto import ChatIdCipher
+from hotline.files import IMAGE_MIME_TYPES
 from hotline.hours import within_office_hours
 from hotline.outbox import DESK, USER, Outbox
 from hotline.relay import RelayWorker
@@ -173,16 +172,47 @@ class OperatorDesk:
             payload, kind = {**base, "file_id": message.photo[-1].file_id}, "user_photo"
             line = "[photo]"
         elif message.document:
-            suffix = PurePath(message.document.file_name or "").suffix[:8] or (
-                mimetypes.guess_extension(message.document.mime_type or "") or "")
-            payload = {**base, "file_id": message.document.file_id, "ext": suffix}
+            # the name never travels (it can be the person's name); the type is sniffed later
+            payload = {**base, "file_id": message.document.file_id}
             kind, line = "user_document", "[document]"
+            if (message.document.mime_type or "") not in IMAGE_MIME_TYPES:
+                self.cases.add_transcript(case.case_code, "user", line)
+                row = self.outbox.put(case.case_code, DESK, kind, payload, case.priority,
+                                      held=True)
+                await self.ask_before_sending_file(context, message.chat_id, state.language,
+                                                   row)
+                return True
         else:
             return False
         self.cases.add_transcript(case.case_code, "user", line)
         self.outbox.put(case.case_code, DESK, kind, payload, case.priority)
         self._notify(DESK)
         return True
+
+    async def ask_before_sending_file(self, context: ContextTypes.DEFAULT_TYPE, chat_id: int,
+                                      language: str, row: int) -> None:
+        """Ask the person before a file that may name them goes to the operators as it is."""
+        _ = gettext_for(language)
+        await context.bot.send_message(chat_id, _(
+            "The file itself will be sent to the operator as it is. It may contain your name "
+            "or other details about you (for example as the author of a document). Send it?"),
+            reply_markup=InlineKeyboardMarkup([[
+                InlineKeyboardButton(_("Send the file"), callback_data=f"hlfile:send:{row}"),
+                InlineKeyboardButton(_("Do not send"), callback_data=f"hlfile:drop:{row}")]]))
+
+    async def file_choice(self, context: ContextTypes.DEFAULT_TYPE, chat_id: int,
+                          user_key: str, language: str, row: int, send: bool) -> None:
+        """Carry out the person's answer about a held file."""
+        _ = gettext_for(language)
+        case = self.cases.open_for_user(user_key)
+        if case is None or not self.outbox.release(row, case.case_code, send=send):
+            await context.bot.send_message(chat_id, _("That button is no longer valid."))
+            return
+        if send:
+            self._notify(DESK)
+            await context.bot.send_message(chat_id, _("The file is on its way to the operator."))
+        else:
+            await context.bot.send_message(chat_id, _("The file was not sent."))
 
     async def user_edited(self, context: ContextTypes.DEFAULT_TYPE, message: Message,
                           user_key: str) -> None:

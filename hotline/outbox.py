@@ -52,15 +52,37 @@ class Outbox:
         self.db = db
 
     def put(self, case_code: str, side: str, kind: str, payload: dict[str, Any],
-            priority: str = "normal") -> int:
-        """Write a relay before anything is sent; return its id."""
+            priority: str = "normal", *, held: bool = False) -> int:
+        """Write a relay before anything is sent; return its id.
+
+        A held relay waits for the person's confirmation (`release`) before it can go out.
+        """
         row_id = self.db["outbox"].insert({
             "case_code": case_code, "side": side, "kind": kind,
             "payload": json.dumps(payload, ensure_ascii=False),
-            "priority": PRIORITY.get(priority, 0), "status": "pending", "attempts": 0,
-            "created_at": now()}).last_pk
+            "priority": PRIORITY.get(priority, 0), "status": "held" if held else "pending",
+            "attempts": 0, "created_at": now()}).last_pk
         self.db.conn.commit()
         return int(row_id)
+
+    def release(self, row_id: int, case_code: str, *, send: bool) -> bool:
+        """Let a held relay of a case go out (send) or drop it; False when it is not held."""
+        with self.db.conn:
+            if send:
+                payload = self.db.execute(
+                    "SELECT payload FROM outbox WHERE id = ? AND case_code = ? AND "
+                    "status = 'held'", [row_id, case_code]).fetchone()
+                if payload is None:
+                    return False
+                confirmed = {**json.loads(payload[0]), "confirmed": True}
+                self.db.conn.execute(
+                    "UPDATE outbox SET status = 'pending', payload = ? WHERE id = ?",
+                    [json.dumps(confirmed, ensure_ascii=False), row_id])
+                return True
+            cursor = self.db.conn.execute(
+                "DELETE FROM outbox WHERE id = ? AND case_code = ? AND status = 'held'",
+                [row_id, case_code])
+            return cursor.rowcount == 1
 
     def has_user_message(self, case_code: str, user_message_id: int) -> bool:
         """Return True when a user message was already queued (an update seen twice)."""

@@ -16,6 +16,7 @@ from telegram.error import BadRequest, Forbidden, RetryAfter, TelegramError
 
 from hotline.cases import Case, CaseStore
 from hotline.crypto import ChatIdCipher
+from hotline.files import IMAGE_KINDS, extension, sniff, strip_image
 from hotline.outbox import DESK, USER, Outbox, OutboxItem
 
 logger = logging.getLogger(__name__)
@@ -42,6 +43,10 @@ def topic_name(case: Case) -> str:
     """Name a case's forum topic by code, priority and language only."""
     mark = "🔴 URGENT " if case.urgent else ""
     return f"{mark}{case.case_code} · {case.language}"[:128]
+
+
+class FileRefused(BadRequest):
+    """A file that may not leave as it is (not an image, and the person did not confirm)."""
 
 
 class RelayWorker:
@@ -204,11 +209,24 @@ class RelayWorker:
 
     async def _send_document_renamed(self, chat_id: int, payload: dict[str, Any],
                                      thread: int | None) -> Any:
-        """Re-upload a user's document under a neutral name (file names can identify)."""
+        """Re-upload a document under a neutral name, images without their metadata.
+
+        The name and extension never come from the sender's file name (it can be a name);
+        the extension comes from the sniffed type, from a short allow-list.
+        """
         file = await self.bot.get_file(payload["file_id"])
-        content = await file.download_as_bytearray()
-        name = "document" + str(payload.get("ext") or "")
-        return await self.bot.send_document(chat_id, BytesIO(bytes(content)), filename=name,
+        content = bytes(await file.download_as_bytearray())
+        kind = sniff(content)
+        name = "document" + extension(kind)
+        if kind in IMAGE_KINDS:
+            try:
+                content, suffix = strip_image(content)
+                name = "image" + suffix
+            except ValueError:
+                kind = "other"
+        if kind not in IMAGE_KINDS and not payload.get("confirmed"):
+            raise FileRefused("a file that is not an image was not confirmed by the person")
+        return await self.bot.send_document(chat_id, BytesIO(content), filename=name,
                                             message_thread_id=thread)
 
     # ----- users' side ----------------------------------------------------------------------
@@ -232,7 +250,9 @@ class RelayWorker:
                                                 caption=payload["caption"],
                                                 parse_mode=ParseMode.HTML)
         elif item.kind == "op_document":
-            message = await self._send_document_renamed(chat_id, payload, None)
+            # operators' files: images stripped too; other files as the operator chose them
+            message = await self._send_document_renamed(chat_id, {**payload, "confirmed": True},
+                                                        None)
             await self.bot.send_message(chat_id, payload["caption"], parse_mode=ParseMode.HTML)
         elif item.kind == "op_edit":
             user_id = self.cases.user_message_for(case.case_code, payload["desk_message_id"])

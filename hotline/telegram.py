@@ -287,6 +287,23 @@ async def on_operator_button(update: Update, context: ContextTypes.DEFAULT_TYPE)
         await query.answer("This button is no longer valid.")
 
 
+async def on_file_choice(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """The person's answer to "the file itself will be sent, send it?"."""
+    query = update.callback_query
+    chat = update.effective_chat
+    if query is None or chat is None or chat.type != "private" or not isinstance(
+            query.data, str):
+        return
+    await query.answer()
+    parts = query.data.split(":")
+    runtime = context.bot_data["runtime"]
+    user_key, state = runtime.service.state_for(chat.id)
+    valid = len(parts) == 3 and parts[1] in ("send", "drop") and parts[2].isdecimal()
+    row = int(parts[2][:18]) if valid else -1
+    await _desk(context).file_choice(context, chat.id, user_key, state.language, row,
+                                     valid and parts[1] == "send")
+
+
 def desk_chat_ids(desk: OperatorDesk) -> set[int]:
     """Return every chat whose members act as operators."""
     assert desk.settings.operator_chat_id is not None

@@ -54,6 +54,11 @@ def register_handlers(application: Application, operator_chat_id: int | None) ->
     application.add_handler(
         MessageHandler(private & filters.UpdateType.MESSAGE & ~filters.TEXT, handlers.on_media),
         group=USER_GROUP)
+    if operator_chat_id is not None:
+        from hotline.telegram import on_file_choice
+
+        application.add_handler(CallbackQueryHandler(on_file_choice, pattern=r"^hlfile:"),
+                                group=USER_GROUP)
     application.add_handler(CallbackQueryHandler(handlers.on_button), group=USER_GROUP)
 
     if operator_chat_id is not None:
