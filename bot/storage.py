@@ -38,6 +38,15 @@ def m003_campaign_counts(db: Database) -> None:
     )
 
 
+@core_migrations()
+def m004_quarantine(db: Database) -> None:
+    """Keep updates that could not be parsed, encrypted, for a person to look at."""
+    db["quarantine"].create(
+        {"id": int, "update_id": int, "error": str, "received_at": str, "payload_enc": str},
+        pk="id",
+    )
+
+
 def registered_migrations() -> list[Migrations]:
     """Return every migration set, core first (hotline registers its own)."""
     sets = [core_migrations]

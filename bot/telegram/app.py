@@ -9,7 +9,6 @@ from telegram import Update
 from telegram.ext import (
     AIORateLimiter,
     Application,
-    ApplicationBuilder,
     CallbackQueryHandler,
     CommandHandler,
     MessageHandler,
@@ -17,6 +16,7 @@ from telegram.ext import (
     filters,
 )
 
+from bot.quarantine import Quarantine
 from bot.runtime import Runtime, build_runtime
 from bot.settings import Settings
 from bot.telegram import handlers
@@ -25,6 +25,7 @@ from bot.telegram.desk import HandoffDesk, NoOperatorDesk
 from bot.telegram.flood import FloodGuard, slow_down_floods
 from bot.telegram.gates import only_private_or_operators
 from bot.telegram.ordering import PerChatUpdateProcessor
+from bot.telegram.poison import ScreeningApplicationBuilder, ScreeningBot
 
 logger = logging.getLogger(__name__)
 
@@ -101,7 +102,7 @@ def build_application(runtime: Runtime, *, updater: bool = True, rate_limiter: b
     settings = runtime.settings
     assert settings.telegram_bot_token is not None
     builder = (
-        ApplicationBuilder()
+        ScreeningApplicationBuilder()
         .token(settings.telegram_bot_token)
         .base_url(settings.telegram_api_base_url)
         .base_file_url(settings.telegram_api_base_url.replace("/bot", "/file/bot", 1))
@@ -116,6 +117,8 @@ def build_application(runtime: Runtime, *, updater: bool = True, rate_limiter: b
     if not updater:
         builder = builder.updater(None)
     application = builder.build()
+    if isinstance(application.bot, ScreeningBot):
+        application.bot.set_quarantine(Quarantine(runtime.db, settings.secret_key).put)
     application.bot_data["runtime"] = runtime
     application.bot_data["operator_chat_id"] = settings.operator_chat_id
     application.bot_data["desk"] = make_desk(runtime)
