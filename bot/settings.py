@@ -50,6 +50,9 @@ class Settings:
     claim_timeout_minutes: int
     retention_days: int
     log_level: str
+    group_messages_per_minute: int = 20
+    handoff_messages_per_minute: int = 20
+    cases_per_hour: int = 3
 
     @property
     def database_path(self) -> Path:
@@ -232,6 +235,11 @@ def load_settings(environ: Mapping[str, str] | None = None,
         claim_timeout_minutes=_int(env, "SAPAR_CLAIM_TIMEOUT_MINUTES", 15, minimum=1) or 15,
         retention_days=_int(env, "SAPAR_RETENTION_DAYS", 30, minimum=1) or 30,
         log_level=log_level,
+        group_messages_per_minute=_int(env, "SAPAR_GROUP_MESSAGES_PER_MINUTE", 20,
+                                       minimum=1) or 20,
+        handoff_messages_per_minute=_int(env, "SAPAR_HANDOFF_MESSAGES_PER_MINUTE", 20,
+                                         minimum=1) or 20,
+        cases_per_hour=_int(env, "SAPAR_CASES_PER_HOUR", 3, minimum=1) or 3,
     )
 
 

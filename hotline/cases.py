@@ -80,6 +80,11 @@ class CaseStore:
             order_by="created_at desc", limit=1))
         return Case.from_row(rows[0]) if rows else None
 
+    def opened_since(self, user_key: str, since: datetime) -> int:
+        """Return how many cases a pseudonym opened since a time."""
+        return self.db["cases"].count_where("user_key = ? AND created_at >= ?",
+                                            [user_key, since.isoformat(timespec="seconds")])
+
     def by_thread(self, desk_chat_id: int, thread_id: int) -> Case | None:
         """Return the case whose forum topic this is."""
         rows = list(self.db["cases"].rows_where(
@@ -194,7 +199,7 @@ class CaseStore:
                                                                          [user_key])]
         with self.db.conn:
             for case in cases:
-                for table in ("transcripts", "message_links", "outbox"):
+                for table in ("transcripts", "message_links", "outbox", "outbox_turns"):
                     self.db[table].delete_where("case_code = ?", [case.case_code])
             self.db["cases"].delete_where("user_key = ?", [user_key])
         return [case for case in cases if case.status in OPEN]
@@ -207,7 +212,7 @@ class CaseStore:
             "status = 'closed' AND purged = 0 AND closed_at <= ?", [cutoff])]
         with self.db.conn:
             for code in codes:
-                for table in ("transcripts", "message_links", "outbox"):
+                for table in ("transcripts", "message_links", "outbox", "outbox_turns"):
                     self.db[table].delete_where("case_code = ?", [code])
                 self.db.execute(
                     "UPDATE cases SET user_key = NULL, chat_enc = NULL, summary = NULL, "

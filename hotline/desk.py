@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import logging
+import time
+from collections import deque
 from datetime import UTC, datetime, timedelta
 from html import escape
 from typing import Any
@@ -22,6 +24,7 @@ from hotline.files import IMAGE_MIME_TYPES
 from hotline.hours import within_office_hours
 from hotline.outbox import DESK, USER, Outbox
 from hotline.relay import RelayWorker
+from hotline.window import SlidingWindow
 
 logger = logging.getLogger(__name__)
 
@@ -67,6 +70,9 @@ class OperatorDesk:
         self.outbox = Outbox(runtime.db)
         self.cipher = ChatIdCipher(settings.secret_key)
         self.worker: RelayWorker | None = None
+        self.group_window = SlidingWindow(settings.group_messages_per_minute, 60.0)
+        self._relayed: dict[str, deque[float]] = {}  # case -> times of its last relays
+        self._slowed: set[str] = set()  # cases told to slow down in the current minute
         self.available = True
         self.unavailable_reason = ""
 
@@ -82,7 +88,8 @@ class OperatorDesk:
             self.unavailable_reason = problem
             logger.error("hand-off disabled: OPERATOR_CHAT_ID %s: %s",
                          self.settings.operator_chat_id, problem)
-        self.worker = RelayWorker(application.bot, self.outbox, self.cases, self.cipher)
+        self.worker = RelayWorker(application.bot, self.outbox, self.cases, self.cipher,
+                                  self.group_window)
         self.worker.start()
         if application.job_queue is not None:
             application.job_queue.run_repeating(self.periodic, interval=60, first=5,
@@ -119,6 +126,16 @@ class OperatorDesk:
                 "Your chat with the hotline is already open (case {code}). Write here.").format(
                 code=case.case_code))
             return True
+        if self.cases.opened_since(user_key, datetime.now(UTC) - timedelta(hours=1)
+                                   ) >= self.settings.cases_per_hour:
+            state.handoff = None
+            await context.bot.send_message(
+                chat_id, _("You have asked for an operator several times in the last hour. "
+                           "Please wait a little before you open a new chat. If you need help "
+                           "now:") + "\n\n" + fallback_contacts(state.language,
+                                                                  request.get("region")),
+                parse_mode="HTML", disable_web_page_preview=True)
+            return False
         case = self.cases.create(
             user_key=user_key, chat_enc=self.cipher.encrypt(chat_id),
             priority=str(request.get("priority") or "normal"), language=state.language,
@@ -163,6 +180,14 @@ class OperatorDesk:
             return False
         if self.outbox.has_user_message(case.case_code, message.message_id):
             return True  # the same update delivered again after a restart
+        if not self._within_rate(case.case_code):
+            if case.case_code not in self._slowed:
+                self._slowed.add(case.case_code)
+                _ = gettext_for(state.language)
+                await context.bot.send_message(message.chat_id, _(
+                    "You are writing faster than the operator can read. Your earlier messages "
+                    "were passed on; please wait a minute, then send the rest again."))
+            return True
         base = {"user_message_id": message.message_id}
         if message.reply_to_message is not None:
             base["reply_to_user_message_id"] = message.reply_to_message.message_id
@@ -187,6 +212,21 @@ class OperatorDesk:
         self.cases.add_transcript(case.case_code, "user", line)
         self.outbox.put(case.case_code, DESK, kind, payload, case.priority)
         self._notify(DESK)
+        return True
+
+    def _within_rate(self, case_code: str) -> bool:
+        """Count one message of a case; False when it is over the per-minute cap."""
+        clock = time.monotonic()
+        recent = self._relayed.setdefault(case_code, deque())
+        while recent and recent[0] <= clock - 60:
+            recent.popleft()
+        if len(recent) >= self.settings.handoff_messages_per_minute:
+            return False
+        recent.append(clock)
+        self._slowed.discard(case_code)
+        if len(self._relayed) > 10_000:  # forget the quiet cases
+            for code in [c for c, times in self._relayed.items() if not times]:
+                del self._relayed[code]
         return True
 
     async def ask_before_sending_file(self, context: ContextTypes.DEFAULT_TYPE, chat_id: int,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import sqlite3
 from html import escape
@@ -14,10 +15,12 @@ from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, Forbidden, RetryAfter, TelegramError
 
+from bot.telegram.ratelimit import NO_RETRY
 from hotline.cases import Case, CaseStore
 from hotline.crypto import ChatIdCipher
 from hotline.files import IMAGE_KINDS, extension, sniff, strip_image
 from hotline.outbox import DESK, USER, Outbox, OutboxItem
+from hotline.window import SlidingWindow
 
 logger = logging.getLogger(__name__)
 RETRY_DELAYS = (1, 2, 5, 10, 30, 60)
@@ -52,11 +55,14 @@ class FileRefused(BadRequest):
 class RelayWorker:
     """Drain the outbox on both sides, forever, until stopped."""
 
-    def __init__(self, bot: Bot, outbox: Outbox, cases: CaseStore, cipher: ChatIdCipher) -> None:
+    def __init__(self, bot: Bot, outbox: Outbox, cases: CaseStore, cipher: ChatIdCipher,
+                 group_window: SlidingWindow | None = None) -> None:
         self.bot = bot
         self.outbox = outbox
         self.cases = cases
         self.cipher = cipher
+        # every request into the operators' group (topic creation included) passes this
+        self.group_window = group_window or SlidingWindow()
         self.wake = {DESK: asyncio.Event(), USER: asyncio.Event()}
         self._tasks: list[asyncio.Task[None]] = []
 
@@ -83,9 +89,12 @@ class RelayWorker:
             pass
 
     async def _loop(self, side: str) -> None:
+        NO_RETRY.set(True)  # a 429 comes back here at once: one chat waits, not the whole side
         failures = 0
         while True:
-            await self.wake[side].wait()
+            deferred = self.outbox.next_ready_in(side)
+            with contextlib.suppress(TimeoutError):  # a held-back case may send again
+                await asyncio.wait_for(self.wake[side].wait(), deferred)
             self.wake[side].clear()
             while True:
                 try:
@@ -128,6 +137,16 @@ class RelayWorker:
                 await self._to_desk(case, batch)
             else:
                 await self._to_user(case, batch[0])
+        except RetryAfter as error:
+            self.outbox.mark_retry(batch, str(error))
+            if side == DESK:
+                raise  # one chat (the operators' group) for every case: the side waits
+            delay = error.retry_after
+            wait = delay.total_seconds() if hasattr(delay, "total_seconds") else float(delay)
+            logger.warning("relay to a person's chat rate-limited (case %s): that case waits "
+                           "%s s, the others go on", case.case_code, wait)
+            self.outbox.defer(case.case_code, side, wait)
+            return True
         except (BadRequest, Forbidden) as error:
             logger.error("relay %s for case %s refused by Telegram: %s", side, case.case_code,
                          type(error).__name__)
@@ -153,9 +172,11 @@ class RelayWorker:
         assert chat_id is not None
         if head.kind == "open":
             if case.thread_id is None:
+                await self.group_window.acquire()
                 topic = await self.bot.create_forum_topic(chat_id, topic_name(case))
                 self.cases.set_thread(case.case_code, topic.message_thread_id)
                 case.thread_id = topic.message_thread_id
+            await self.group_window.acquire()
             await self.bot.send_message(chat_id, head.payload["card"], parse_mode=ParseMode.HTML,
                                         message_thread_id=case.thread_id,
                                         reply_markup=card_markup(case.case_code))
@@ -163,6 +184,9 @@ class RelayWorker:
         if case.thread_id is None:
             raise BadRequest("case has no topic yet")
         thread = case.thread_id
+        if head.kind in ("user_text", "user_photo", "user_document", "user_edit", "notice",
+                         "close_topic"):
+            await self.group_window.acquire()
         if head.kind == "user_text":
             text = "\n\n".join(escape(item.payload["text"]) for item in batch)
             reply_to = None

@@ -7,7 +7,6 @@ from urllib.parse import urlparse
 
 from telegram import Update
 from telegram.ext import (
-    AIORateLimiter,
     Application,
     CallbackQueryHandler,
     CommandHandler,
@@ -26,6 +25,7 @@ from bot.telegram.flood import FloodGuard, slow_down_floods
 from bot.telegram.gates import only_private_or_operators
 from bot.telegram.ordering import PerChatUpdateProcessor
 from bot.telegram.poison import ScreeningApplicationBuilder, ScreeningBot
+from bot.telegram.ratelimit import PerChatRateLimiter
 
 logger = logging.getLogger(__name__)
 
@@ -97,7 +97,8 @@ def build_application(runtime: Runtime, *, updater: bool = True, rate_limiter: b
     """Build the Application against the configured Bot API (TELEGRAM_API_BASE_URL).
 
     `rate_limiter=False` is for benchmarks against a local fake API only: against Telegram the
-    AIORateLimiter keeps the bot inside ~30 messages/s overall and ~20/min per group.
+    the rate limiter keeps the bot inside ~30 messages/s overall and ~20/min per group, and
+    waits out a 429 for the chat that got it only.
     """
     settings = runtime.settings
     assert settings.telegram_bot_token is not None
@@ -113,7 +114,7 @@ def build_application(runtime: Runtime, *, updater: bool = True, rate_limiter: b
         .concurrent_updates(PerChatUpdateProcessor())
     )
     if rate_limiter:
-        builder = builder.rate_limiter(AIORateLimiter(max_retries=3))
+        builder = builder.rate_limiter(PerChatRateLimiter(max_retries=3))
     if not updater:
         builder = builder.updater(None)
     application = builder.build()
