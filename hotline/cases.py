@@ -135,6 +135,12 @@ class CaseStore:
         self.db.conn.commit()
         return cursor.rowcount == 1
 
+    def count_failed_relays(self, case_code: str, count: int) -> None:
+        """Add relays Telegram refused to a case's count."""
+        self.db.execute("UPDATE cases SET failed_relays = COALESCE(failed_relays, 0) + ? "
+                        "WHERE case_code = ?", [count, case_code])
+        self.db.conn.commit()
+
     def mark_fallback_sent(self, case_code: str) -> None:
         """Remember that the user already got the fall-back numbers for this case."""
         self.db["cases"].update(case_code, {"fallback_sent": 1})

@@ -6,6 +6,7 @@ import asyncio
 import contextlib
 import logging
 import sqlite3
+import time
 from html import escape
 from io import BytesIO
 from typing import Any
@@ -15,7 +16,9 @@ from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, Forbidden, RetryAfter, TelegramError
 
+from bot.telegram.desk import fallback_contacts
 from bot.telegram.ratelimit import NO_RETRY
+from content.i18n import gettext_for
 from hotline.cases import Case, CaseStore
 from hotline.crypto import ChatIdCipher
 from hotline.files import IMAGE_KINDS, extension, sniff, strip_image
@@ -26,6 +29,8 @@ logger = logging.getLogger(__name__)
 RETRY_DELAYS = (1, 2, 5, 10, 30, 60)
 MAX_MESSAGE = 4096  # Telegram's limit for a text, in UTF-16 code units after entity parsing
 EDITED_MARK = "\n(edited)"
+TELL_EVERY = 600.0  # seconds between two alerts about refused relays of one case and side
+PERSON_KINDS = ("open", "user_text", "user_photo", "user_document", "user_edit")
 
 
 def utf16_length(text: str) -> int:
@@ -64,6 +69,7 @@ class RelayWorker:
         # every request into the operators' group (topic creation included) passes this
         self.group_window = group_window or SlidingWindow()
         self.wake = {DESK: asyncio.Event(), USER: asyncio.Event()}
+        self._told: dict[tuple[str, str], float] = {}
         self._tasks: list[asyncio.Task[None]] = []
 
     def start(self) -> None:
@@ -151,6 +157,8 @@ class RelayWorker:
             logger.error("relay %s for case %s refused by Telegram: %s", side, case.case_code,
                          type(error).__name__)
             self.outbox.mark_failed(batch, str(error))
+            self.cases.count_failed_relays(case.case_code, len(batch))
+            self._tell_failure(case, side, batch[0].kind, type(error).__name__)
             return True
         except TelegramError as error:
             self.outbox.mark_retry(batch, str(error))
@@ -163,6 +171,32 @@ class RelayWorker:
             return True
         self.outbox.mark_sent(batch)
         return True
+
+    def _tell_failure(self, case: Case, side: str, kind: str, reason: str) -> None:
+        """Nobody is left without knowing: the person (in their language) and the desk."""
+        if kind in ("general_notice", "close_topic"):
+            return  # the alert itself failed (the bot was removed): the log line is all
+        clock = time.monotonic()
+        if clock - self._told.get((case.case_code, side), -TELL_EVERY) < TELL_EVERY:
+            return  # told a few minutes ago (a deleted topic refuses every relay)
+        self._told[(case.case_code, side)] = clock
+        if side == DESK and kind in PERSON_KINDS and case.status != "closed":
+            _ = gettext_for(case.language)
+            self.outbox.put(case.case_code, USER, "notice", {"text": escape(_(
+                "Your last message could not be passed to the operator because of a technical "
+                "problem. The operators have been told. Please send it again in a few minutes, "
+                "or use one of these numbers:")) + "\n\n" + fallback_contacts(
+                    case.language, case.region)}, case.priority)
+            self.notify(USER)
+        elif side == USER and case.thread_id is not None:
+            self.outbox.put(case.case_code, DESK, "notice", {"text": (
+                "⚠️ The last message could not be delivered to the person (Telegram: "
+                f"{escape(reason)}); they may have blocked the bot.")}, case.priority)
+        self.outbox.put(case.case_code, DESK, "general_notice", {"text": (
+            f"⚠️ A relay {'to the operators' if side == DESK else 'to the person'} of case "
+            f"{case.case_code} was refused by Telegram ({escape(reason)}). Check the topic and "
+            "the bot's rights.")}, case.priority)
+        self.notify(DESK)
 
     # ----- operators' side ------------------------------------------------------------------
 
@@ -180,6 +214,10 @@ class RelayWorker:
             await self.bot.send_message(chat_id, head.payload["card"], parse_mode=ParseMode.HTML,
                                         message_thread_id=case.thread_id,
                                         reply_markup=card_markup(case.case_code))
+            return
+        if head.kind == "general_notice":  # the group's General topic, not the case's
+            await self.group_window.acquire()
+            await self.bot.send_message(chat_id, head.payload["text"], parse_mode=ParseMode.HTML)
             return
         if case.thread_id is None:
             raise BadRequest("case has no topic yet")

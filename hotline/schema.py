@@ -61,3 +61,9 @@ def m003_outbox_turns(db: Database) -> None:
         "INSERT INTO outbox_turns (case_code, side, priority, turn, ready_at) "
         "SELECT case_code, side, MAX(priority), MIN(id), '' FROM outbox "
         "WHERE status = 'pending' GROUP BY case_code, side")
+
+
+@hotline_migrations()
+def m004_failed_relays(db: Database) -> None:
+    """Count per case the relays Telegram refused (for the statistics and the alerts)."""
+    db["cases"].add_column("failed_relays", int, not_null_default=0)

@@ -36,6 +36,9 @@ DIMENSIONS: dict[str, str] = {
     "language": "COALESCE(language, 'unknown')",
     "region": "COALESCE(region, 'not_shared')",
     "outcome": OUTCOME_SQL,
+    # a case where Telegram refused a relay (topic deleted, bot removed, person blocked it)
+    "delivery": "CASE WHEN COALESCE(failed_relays, 0) > 0 THEN 'relay_failed' "
+                "ELSE 'delivered' END",
 }
 # created_at is UTC ISO text; this is the Monday of its ISO week.
 WEEK_SQL = "date(created_at, 'weekday 0', '-6 days')"
