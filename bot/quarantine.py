@@ -1,8 +1,9 @@
 """Updates the bot could not parse, kept encrypted for a person to look at, then deleted.
 
 An update can carry names, usernames, ids and phone numbers: it is never logged. Its JSON is
-stored encrypted under a key derived from SAPAR_SECRET_KEY, with its update id and the error's
-type, for QUARANTINE_DAYS; `read()` decrypts it for whoever runs the bot's host.
+stored encrypted under a key derived from SAPAR_SECRET_KEY, with its update id, the error's type
+and the sender's pseudonym (so /forget deletes it), for QUARANTINE_DAYS; `read()` decrypts it
+for whoever runs the bot's host.
 """
 
 from __future__ import annotations
@@ -17,7 +18,26 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from sqlite_utils import Database
 
+from bot.pseudonym import Pseudonymizer
+
 QUARANTINE_DAYS = 7
+
+
+def _chat_id(raw: Any, depth: int = 0) -> int | None:
+    """Find the private chat an update came from (so that /forget can delete it too)."""
+    if not isinstance(raw, dict) or depth > 3:
+        return None
+    chat = raw.get("chat")
+    if isinstance(chat, dict) and isinstance(chat.get("id"), int):
+        return chat["id"]
+    sender = raw.get("from")
+    if depth > 0 and isinstance(sender, dict) and isinstance(sender.get("id"), int):
+        return sender["id"]
+    for value in raw.values():
+        found = _chat_id(value, depth + 1)
+        if found is not None:
+            return found
+    return None
 
 
 class Quarantine:
@@ -25,6 +45,7 @@ class Quarantine:
 
     def __init__(self, db: Database, secret_key: bytes) -> None:
         self.db = db
+        self._pseudonyms = Pseudonymizer(secret_key)
         derived = HKDF(algorithm=hashes.SHA256(), length=32, salt=None,
                        info=b"sapar/quarantine/v1").derive(secret_key)
         self._fernet = Fernet(base64.urlsafe_b64encode(derived))
@@ -33,7 +54,10 @@ class Quarantine:
         """Keep one unparsable update (encrypted) and drop those past their time."""
         payload = self._fernet.encrypt(json.dumps(raw, ensure_ascii=False,
                                                   default=str).encode()).decode()
-        self.db["quarantine"].insert({"update_id": update_id, "error": type(error).__name__,
+        chat_id = _chat_id(raw)
+        user_key = self._pseudonyms.user_key(chat_id) if chat_id is not None else None
+        self.db["quarantine"].insert({"update_id": update_id, "user_key": user_key,
+                                      "error": type(error).__name__,
                                       "received_at": datetime.now(UTC).isoformat(
                                           timespec="seconds"), "payload_enc": payload})
         self.db.conn.commit()

@@ -51,5 +51,7 @@ def build_runtime(settings: Settings, parser: Parser | None = None) -> Runtime:
     parser = parser or load_parser(settings.nlu_engine, settings.rasa_url)
     dialogue = Dialogue(parser, clarify_below=CLARIFY_BELOW)
     pseudonymizer = Pseudonymizer(settings.secret_key)
-    service = ChatService(db, dialogue, pseudonymizer, settings.default_language)
+    service = ChatService(db, dialogue, pseudonymizer, settings.default_language,
+                          settings.campaign_tags)
+    service.users.fold_campaigns(settings.campaign_tags)  # tags stored before the allow-list
     return Runtime(settings, db, parser, dialogue, service, pseudonymizer)

@@ -53,6 +53,7 @@ class Settings:
     group_messages_per_minute: int = 20
     handoff_messages_per_minute: int = 20
     cases_per_hour: int = 3
+    campaign_tags: frozenset[str] = frozenset()
 
     @property
     def database_path(self) -> Path:
@@ -180,6 +181,15 @@ def _secret_key(env: dict[str, str], data_dir: Path) -> bytes:
     return key.encode()
 
 
+def _campaign_tags(env: dict[str, str]) -> frozenset[str]:
+    tags = {tag.strip() for tag in env.get("SAPAR_CAMPAIGN_TAGS", "").split(",") if tag.strip()}
+    bad = [tag for tag in tags if not re.fullmatch(r"[A-Za-z0-9_.-]{1,24}", tag)]
+    if bad:
+        raise SettingsError("SAPAR_CAMPAIGN_TAGS must be comma-separated tags of A-Z a-z 0-9 "
+                            f"_ . - (at most 24 characters), got {bad[0]!r}")
+    return frozenset(tags)
+
+
 def load_settings(environ: Mapping[str, str] | None = None,
                   env_file: Path | None = Path(".env")) -> Settings:
     """Read and validate every setting; raise SettingsError naming the bad variable."""
@@ -240,6 +250,7 @@ def load_settings(environ: Mapping[str, str] | None = None,
         handoff_messages_per_minute=_int(env, "SAPAR_HANDOFF_MESSAGES_PER_MINUTE", 20,
                                          minimum=1) or 20,
         cases_per_hour=_int(env, "SAPAR_CASES_PER_HOUR", 3, minimum=1) or 3,
+        campaign_tags=_campaign_tags(env),
     )
 
 

@@ -42,9 +42,11 @@ def m003_campaign_counts(db: Database) -> None:
 def m004_quarantine(db: Database) -> None:
     """Keep updates that could not be parsed, encrypted, for a person to look at."""
     db["quarantine"].create(
-        {"id": int, "update_id": int, "error": str, "received_at": str, "payload_enc": str},
+        {"id": int, "update_id": int, "user_key": str, "error": str, "received_at": str,
+         "payload_enc": str},
         pk="id",
     )
+    db["quarantine"].create_index(["user_key"])
 
 
 def registered_migrations() -> list[Migrations]:
