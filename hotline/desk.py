@@ -281,6 +281,7 @@ class OperatorDesk:
         for case in self.cases.forget_user(user_key):
             if case.thread_id is not None and case.desk_chat_id is not None:
                 try:
+                    await self.group_window.acquire()
                     await context.bot.send_message(
                         case.desk_chat_id, "The person deleted their data. This case is closed "
                         "and its messages are deleted.", message_thread_id=case.thread_id)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import contextvars
 import logging
 import sqlite3
 import time
@@ -55,6 +56,16 @@ def topic_name(case: Case) -> str:
 
 class FileRefused(BadRequest):
     """A file that may not leave as it is (not an image, and the person did not confirm)."""
+
+
+class CaseGoneError(Exception):
+    """The case was deleted (/forget) or closed while its relay waited: nothing may go out."""
+
+
+AFTER_CLOSE = ("notice", "close_topic", "general_notice")  # what still goes to a closed case
+# (case code, kind) of the relay in flight, per sending loop (each loop is its own task)
+SENDING: contextvars.ContextVar[tuple[str, str] | None] = contextvars.ContextVar(
+    "sapar_relay_sending", default=None)
 
 
 class RelayWorker:
@@ -138,11 +149,18 @@ class RelayWorker:
         if case is None:  # the user asked us to forget them
             self.outbox.mark_failed(batch, "case deleted")
             return True
+        SENDING.set((case.case_code, batch[0].kind))
         try:
+            self._recheck()
             if side == DESK:
                 await self._to_desk(case, batch)
             else:
                 await self._to_user(case, batch[0])
+        except CaseGoneError:
+            logger.info("case %s was closed or deleted while a relay waited: not sent",
+                        case.case_code)
+            self.outbox.mark_failed(batch, "case closed or deleted before sending")
+            return True
         except RetryAfter as error:
             self.outbox.mark_retry(batch, str(error))
             if side == DESK:
@@ -171,6 +189,16 @@ class RelayWorker:
             return True
         self.outbox.mark_sent(batch)
         return True
+
+    def _recheck(self) -> None:
+        """Just before a request to Telegram: is the relay's case still there, still open?"""
+        sending = SENDING.get()
+        if sending is None:
+            return
+        code, kind = sending
+        case = self.cases.get(code)
+        if case is None or (case.status == "closed" and kind not in AFTER_CLOSE):
+            raise CaseGoneError(code)
 
     def _tell_failure(self, case: Case, side: str, kind: str, reason: str) -> None:
         """Nobody is left without knowing: the person (in their language) and the desk."""
@@ -207,10 +235,12 @@ class RelayWorker:
         if head.kind == "open":
             if case.thread_id is None:
                 await self.group_window.acquire()
+                self._recheck()
                 topic = await self.bot.create_forum_topic(chat_id, topic_name(case))
                 self.cases.set_thread(case.case_code, topic.message_thread_id)
                 case.thread_id = topic.message_thread_id
             await self.group_window.acquire()
+            self._recheck()
             await self.bot.send_message(chat_id, head.payload["card"], parse_mode=ParseMode.HTML,
                                         message_thread_id=case.thread_id,
                                         reply_markup=card_markup(case.case_code))
@@ -225,6 +255,7 @@ class RelayWorker:
         if head.kind in ("user_text", "user_photo", "user_document", "user_edit", "notice",
                          "close_topic"):
             await self.group_window.acquire()
+            self._recheck()
         if head.kind == "user_text":
             text = "\n\n".join(escape(item.payload["text"]) for item in batch)
             reply_to = None
@@ -288,6 +319,7 @@ class RelayWorker:
                 kind = "other"
         if kind not in IMAGE_KINDS and not payload.get("confirmed"):
             raise FileRefused("a file that is not an image was not confirmed by the person")
+        self._recheck()  # the download took a while
         return await self.bot.send_document(chat_id, BytesIO(content), filename=name,
                                             message_thread_id=thread)
 
@@ -298,6 +330,7 @@ class RelayWorker:
             raise BadRequest("case has no chat to relay to")
         chat_id = self.cipher.decrypt(case.chat_enc)
         payload = item.payload
+        self._recheck()
         reply_to = None
         if payload.get("reply_to_desk_message_id"):
             reply_to = self.cases.user_message_for(case.case_code,
