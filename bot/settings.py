@@ -195,6 +195,7 @@ def load_settings(environ: Mapping[str, str] | None = None,
     """Read and validate every setting; raise SettingsError naming the bad variable."""
     env = _read_env(environ, env_file)
     data_dir = Path(env.get("SAPAR_DATA_DIR", "") or "./data")
+    os.umask(0o077)  # at start: everything Sapar creates is readable by its own user only
     try:
         data_dir.mkdir(parents=True, exist_ok=True)
     except OSError as error:

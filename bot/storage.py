@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from sqlite_utils import Database, Migrations
@@ -60,12 +61,26 @@ def registered_migrations() -> list[Migrations]:
     return sets
 
 
+PRIVATE_UMASK = 0o077  # files 0600, directories 0700: no other local user reads a thing
+
+
+def secure_files(directory: Path) -> None:
+    """Make the data directory 0700 and the database files in it 0600 (older installs too)."""
+    os.umask(PRIVATE_UMASK)
+    directory.mkdir(parents=True, exist_ok=True)
+    os.chmod(directory, 0o700)
+    for name in os.listdir(directory):
+        path = directory / name
+        if path.is_file() and not path.is_symlink():
+            os.chmod(path, 0o600)
+
+
 def open_database(path: Path | str | None = None) -> Database:
     """Open (or create) the database in WAL mode and apply pending migrations."""
     if path is None:
         db = Database(memory=True)
     else:
-        Path(path).parent.mkdir(parents=True, exist_ok=True)
+        secure_files(Path(path).parent)
         db = Database(path)
         db.enable_wal()
     db.execute("PRAGMA busy_timeout = 5000")
