@@ -27,6 +27,7 @@ from hotline.relay import RelayWorker
 from hotline.window import SlidingWindow
 
 logger = logging.getLogger(__name__)
+RECHECK_EVERY = 10  # periodic runs (minutes) between two checks of a working operators' chat
 
 
 def case_card(case: Case) -> str:
@@ -75,25 +76,34 @@ class OperatorDesk:
         self._slowed: set[str] = set()  # cases told to slow down in the current minute
         self.available = True
         self.unavailable_reason = ""
+        self._checks = 0  # periodic runs since the operators' chat was last checked
 
     # ----- lifecycle ------------------------------------------------------------------------
 
     async def startup(self, application: Application) -> None:
         """Check the operators' chat, start the relay worker and the periodic jobs."""
-        from hotline.telegram import check_operator_chat
-
-        problem = await check_operator_chat(application.bot, self.settings.operator_chat_id)
-        if problem:
-            self.available = False
-            self.unavailable_reason = problem
-            logger.error("hand-off disabled: OPERATOR_CHAT_ID %s: %s",
-                         self.settings.operator_chat_id, problem)
+        await self.check_chat(application.bot)
         self.worker = RelayWorker(application.bot, self.outbox, self.cases, self.cipher,
                                   self.group_window)
         self.worker.start()
         if application.job_queue is not None:
             application.job_queue.run_repeating(self.periodic, interval=60, first=5,
                                                 name="hotline-periodic")
+
+    async def check_chat(self, bot: Any) -> bool:
+        """Check the operators' chat; switch the hand-off off or back on; return whether on."""
+        from hotline.telegram import check_operator_chat
+
+        self._checks = 0
+        problem = await check_operator_chat(bot, self.settings.operator_chat_id)
+        if problem and (self.available or problem != self.unavailable_reason):
+            logger.error("hand-off disabled: OPERATOR_CHAT_ID %s: %s (checked again every "
+                         "minute)", self.settings.operator_chat_id, problem)
+        elif not problem and not self.available:
+            logger.warning("hand-off enabled again: the operators' chat passes its check")
+        self.available = problem is None
+        self.unavailable_reason = problem or ""
+        return self.available
 
     async def shutdown(self) -> None:
         """Stop the relay worker (pending relays stay in the outbox)."""
@@ -292,7 +302,11 @@ class OperatorDesk:
     # ----- periodic -------------------------------------------------------------------------
 
     async def periodic(self, context: ContextTypes.DEFAULT_TYPE) -> None:
-        """Give fall-back numbers for unclaimed cases; delete texts past the retention period."""
+        """Re-check the operators' chat (every minute while it fails, else every 10), give
+        fall-back numbers for unclaimed cases, delete texts past the retention period."""
+        self._checks += 1
+        if not self.available or self._checks >= RECHECK_EVERY:
+            await self.check_chat(context.bot)
         cutoff = datetime.now(UTC) - timedelta(minutes=self.settings.claim_timeout_minutes)
         for case in self.cases.waiting_unclaimed_since(cutoff):
             self.outbox.put(case.case_code, USER, "notice",
