@@ -175,9 +175,14 @@ def _secret_key(env: dict[str, str], data_dir: Path) -> bytes:
                                 f"{MIN_SECRET_LENGTH} characters")
         return key.encode()
     key = secrets.token_hex(32)
-    fd = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with os.fdopen(fd, "w") as handle:
-        handle.write(key + "\n")
+    try:
+        fd = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as handle:
+            handle.write(key + "\n")
+    except OSError as error:
+        raise SettingsError(f"SAPAR_SECRET_KEY is unset and {key_file} cannot be written "
+                            f"({error.strerror}); set the key or make SAPAR_DATA_DIR "
+                            "writable") from None
     return key.encode()
 
 

@@ -8,6 +8,7 @@ import contextvars
 import logging
 import sqlite3
 import time
+from collections.abc import Callable
 from html import escape
 from io import BytesIO
 from typing import Any
@@ -30,6 +31,7 @@ logger = logging.getLogger(__name__)
 RETRY_DELAYS = (1, 2, 5, 10, 30, 60)
 MAX_MESSAGE = 4096  # Telegram's limit for a text, in UTF-16 code units after entity parsing
 EDITED_MARK = "\n(edited)"
+Link = tuple[int, int, str]  # (user-side message id, operators'-side message id, direction)
 TELL_EVERY = 600.0  # seconds between two alerts about refused relays of one case and side
 PERSON_KINDS = ("open", "user_text", "user_photo", "user_document", "user_edit")
 
@@ -150,12 +152,13 @@ class RelayWorker:
             self.outbox.mark_failed(batch, "case deleted")
             return True
         SENDING.set((case.case_code, batch[0].kind))
+        links: list[Link] = []  # message-id pairs to record once Telegram has accepted
         try:
             self._recheck()
             if side == DESK:
-                await self._to_desk(case, batch)
+                await self._to_desk(case, batch, links)
             else:
-                await self._to_user(case, batch[0])
+                await self._to_user(case, batch[0], links)
         except CaseGoneError:
             logger.info("case %s was closed or deleted while a relay waited: not sent",
                         case.case_code)
@@ -187,8 +190,28 @@ class RelayWorker:
             logger.info("case %s was deleted (/forget) while a relay was on its way",
                         case.case_code)
             return True
-        self.outbox.mark_sent(batch)
+        # Telegram accepted it: record that first, retrying until the disk takes it, so a
+        # full or read-only disk can never make the same relay go out again
+        await self._persist("a sent relay", lambda: self.outbox.mark_sent(batch))
+        for user_id, desk_id, direction in links:
+            await self._persist("a message link", lambda u=user_id, d=desk_id, w=direction:
+                                self.cases.link(case.case_code, u, d, w))
         return True
+
+    async def _persist(self, what: str, write: Callable[[], None]) -> None:
+        """Run a database write after a send until it succeeds (the relay is not re-sent)."""
+        delay = 0.5
+        while True:
+            try:
+                write()
+                return
+            except (sqlite3.IntegrityError, NotFoundError):
+                return  # the case was deleted meanwhile (/forget): nothing left to record
+            except sqlite3.Error as error:
+                logger.warning("could not record %s (%s): retrying in %s s", what,
+                               type(error).__name__, delay)
+                await asyncio.sleep(delay)
+                delay = min(delay * 2, 30.0)
 
     def _recheck(self) -> None:
         """Just before a request to Telegram: is the relay's case still there, still open?"""
@@ -228,7 +251,7 @@ class RelayWorker:
 
     # ----- operators' side ------------------------------------------------------------------
 
-    async def _to_desk(self, case: Case, batch: list[OutboxItem]) -> None:
+    async def _to_desk(self, case: Case, batch: list[OutboxItem], links: list[Link]) -> None:
         head = batch[0]
         chat_id = case.desk_chat_id
         assert chat_id is not None
@@ -237,7 +260,8 @@ class RelayWorker:
                 await self.group_window.acquire()
                 self._recheck()
                 topic = await self.bot.create_forum_topic(chat_id, topic_name(case))
-                self.cases.set_thread(case.case_code, topic.message_thread_id)
+                await self._persist("a new topic", lambda: self.cases.set_thread(
+                    case.case_code, topic.message_thread_id))
                 case.thread_id = topic.message_thread_id
             await self.group_window.acquire()
             self._recheck()
@@ -266,17 +290,14 @@ class RelayWorker:
                 chat_id, text, message_thread_id=thread, parse_mode=ParseMode.HTML,
                 reply_to_message_id=reply_to, allow_sending_without_reply=True)
             for item in batch:
-                self.cases.link(case.case_code, item.payload["user_message_id"],
-                                message.message_id, "to_desk")
+                links.append((item.payload["user_message_id"], message.message_id, "to_desk"))
         elif head.kind == "user_photo":
             message = await self.bot.send_photo(chat_id, head.payload["file_id"],
                                                 message_thread_id=thread)
-            self.cases.link(case.case_code, head.payload["user_message_id"], message.message_id,
-                            "to_desk")
+            links.append((head.payload["user_message_id"], message.message_id, "to_desk"))
         elif head.kind == "user_document":
             message = await self._send_document_renamed(chat_id, head.payload, thread)
-            self.cases.link(case.case_code, head.payload["user_message_id"], message.message_id,
-                            "to_desk")
+            links.append((head.payload["user_message_id"], message.message_id, "to_desk"))
         elif head.kind == "user_edit":
             desk_id = self.cases.desk_message_for(case.case_code,
                                                   head.payload["user_message_id"])
@@ -325,7 +346,7 @@ class RelayWorker:
 
     # ----- users' side ----------------------------------------------------------------------
 
-    async def _to_user(self, case: Case, item: OutboxItem) -> None:
+    async def _to_user(self, case: Case, item: OutboxItem, links: list[Link]) -> None:
         if not case.chat_enc:
             raise BadRequest("case has no chat to relay to")
         chat_id = self.cipher.decrypt(case.chat_enc)
@@ -358,5 +379,4 @@ class RelayWorker:
         else:
             raise BadRequest(f"unknown outbox kind {item.kind}")
         if payload.get("desk_message_id"):
-            self.cases.link(case.case_code, message.message_id, payload["desk_message_id"],
-                            "to_user")
+            links.append((message.message_id, payload["desk_message_id"], "to_user"))

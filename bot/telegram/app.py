@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import sys
 from urllib.parse import urlparse
 
 from telegram import Update
@@ -18,6 +19,7 @@ from telegram.ext import (
 from bot.quarantine import Quarantine
 from bot.runtime import Runtime, build_runtime
 from bot.settings import Settings
+from bot.storage import EXIT_STORAGE, StorageError
 from bot.telegram import handlers
 from bot.telegram.commands import COMMANDS, publish_commands
 from bot.telegram.desk import HandoffDesk, NoOperatorDesk
@@ -129,8 +131,16 @@ def build_application(runtime: Runtime, *, updater: bool = True, rate_limiter: b
 
 
 def run_bot(settings: Settings) -> int:
-    """Run the bot until stopped: webhook when SAPAR_WEBHOOK_URL is set, else long polling."""
-    runtime = build_runtime(settings)
+    """Run the bot until stopped: webhook when SAPAR_WEBHOOK_URL is set, else long polling.
+
+    Exit codes a supervisor should not restart on (see SECURITY.md): 3 = the database cannot
+    be opened or written.
+    """
+    try:
+        runtime = build_runtime(settings)
+    except StorageError as error:
+        print(f"database error: {error}", file=sys.stderr)
+        return EXIT_STORAGE
     application = build_application(runtime)
     if settings.webhook_url:
         application.run_webhook(
