@@ -73,3 +73,28 @@ def test_a_read_only_database_at_start_is_one_clear_error_and_exit_3(tmp_path: P
     assert "Traceback" not in done.stderr
     assert [line for line in errors if line.startswith("database error:")], done.stderr
     assert "read-only" in done.stderr and str(database) in done.stderr
+
+
+def test_a_second_instance_on_the_same_database_refuses_to_start(tmp_path: Path) -> None:
+    from bot.instance import EXIT_LOCKED
+    from tests.test_faults import MENU, PATIENCE, BotProcess, count
+
+    chat = 9810
+    with FakeBotApi() as api:
+        env = settings_env(api, tmp_path / "data")
+        first = BotProcess(env, tmp_path / "first.log")
+        try:
+            api.push_update(text_update(chat, "/start en"))
+            api.wait_for(lambda c: count(c, chat, MENU) >= 1, timeout=PATIENCE)
+            second = subprocess.run([sys.executable, "-m", "bot", "telegram"], cwd=PROJECT,
+                                    env={**os.environ, **env}, capture_output=True, text=True,
+                                    timeout=120)
+            api.push_update(text_update(chat, "/start en"))
+            calls = api.wait_for(lambda c: count(c, chat, MENU) >= 2, timeout=PATIENCE)
+            assert first.process.poll() is None, "the first instance must keep running"
+        finally:
+            first.stop()
+    assert second.returncode == EXIT_LOCKED == 4
+    assert "another Sapar bot is already running" in second.stderr
+    assert "Traceback" not in second.stderr
+    assert count(calls, chat, MENU) == 2, "each update answered once, by one instance"

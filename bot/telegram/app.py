@@ -16,6 +16,7 @@ from telegram.ext import (
     filters,
 )
 
+from bot.instance import EXIT_LOCKED, InstanceLockedError, hold_instance_lock
 from bot.quarantine import Quarantine
 from bot.runtime import Runtime, build_runtime
 from bot.settings import Settings
@@ -134,8 +135,13 @@ def run_bot(settings: Settings) -> int:
     """Run the bot until stopped: webhook when SAPAR_WEBHOOK_URL is set, else long polling.
 
     Exit codes a supervisor should not restart on (see SECURITY.md): 3 = the database cannot
-    be opened or written.
+    be opened or written, 4 = another instance runs on the same data directory.
     """
+    try:
+        hold_instance_lock(settings.data_dir)
+    except InstanceLockedError as error:
+        print(f"start refused: {error}", file=sys.stderr)
+        return EXIT_LOCKED
     try:
         runtime = build_runtime(settings)
     except StorageError as error:
