@@ -54,6 +54,7 @@ class Settings:
     handoff_messages_per_minute: int = 20
     cases_per_hour: int = 3
     campaign_tags: frozenset[str] = frozenset()
+    idle_close_days: int = 14
 
     @property
     def database_path(self) -> Path:
@@ -257,6 +258,7 @@ def load_settings(environ: Mapping[str, str] | None = None,
                                          minimum=1) or 20,
         cases_per_hour=_int(env, "SAPAR_CASES_PER_HOUR", 3, minimum=1) or 3,
         campaign_tags=_campaign_tags(env),
+        idle_close_days=_int(env, "SAPAR_IDLE_CLOSE_DAYS", 14, minimum=1) or 14,
     )
 
 

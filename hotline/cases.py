@@ -210,6 +210,22 @@ class CaseStore:
             self.db["cases"].delete_where("user_key = ?", [user_key])
         return [case for case in cases if case.status in OPEN]
 
+    def idle_open(self, cutoff: datetime) -> list[Case]:
+        """Return open cases with no message (either side) since a time."""
+        return [Case.from_row(r) for r in self.db.query(
+            "SELECT * FROM cases WHERE status IN ('waiting', 'active') AND COALESCE(("
+            "SELECT MAX(at) FROM transcripts t WHERE t.case_code = cases.case_code), "
+            "created_at) <= ?", [cutoff.isoformat(timespec="seconds")])]
+
+    def purge_block_reasons(self, retention_days: int, at: datetime | None = None) -> int:
+        """Blank the free-text reasons of blocks older than the retention period."""
+        cutoff = ((at or datetime.now(UTC)) - timedelta(days=retention_days)).isoformat(
+            timespec="seconds")
+        cursor = self.db.execute("UPDATE blocked SET reason = '' WHERE reason != '' AND "
+                                 "blocked_at <= ?", [cutoff])
+        self.db.conn.commit()
+        return cursor.rowcount
+
     def purge_expired(self, retention_days: int, at: datetime | None = None) -> int:
         """Delete texts of cases closed longer ago than the retention period; unlink the user."""
         cutoff = ((at or datetime.now(UTC)) - timedelta(days=retention_days)).isoformat(

@@ -299,6 +299,36 @@ class OperatorDesk:
                 except Exception:  # a closed or deleted topic must not stop the forgetting
                     logger.warning("could not close the topic of a forgotten case")
 
+    def close_idle(self) -> int:
+        """Close cases nobody wrote in for SAPAR_IDLE_CLOSE_DAYS, so that retention applies."""
+        days = self.settings.idle_close_days
+        closed = 0
+        for case in self.cases.idle_open(datetime.now(UTC) - timedelta(days=days)):
+            if not self.cases.close(case.case_code, "system", "idle"):
+                continue
+            closed += 1
+            _ = gettext_for(case.language)
+            self.outbox.put(case.case_code, USER, "notice", {"text": escape(_(
+                "This chat with the hotline was closed because nobody wrote in it for {days} "
+                "days. You can ask for a person again at any time with /human.").format(
+                    days=days))}, case.priority)
+            self.outbox.put(case.case_code, DESK, "notice", {
+                "text": f"No messages for {days} days: case closed automatically."},
+                case.priority)
+            self.outbox.put(case.case_code, DESK, "close_topic", {}, case.priority)
+            self.cases.add_transcript(case.case_code, "system", "closed: idle")
+            if case.user_key:
+                users = self.runtime.service.users
+                saved = users.load_state(case.user_key)
+                if saved is not None:
+                    saved["handoff"] = None
+                    users.save_state(case.user_key, saved)
+        if closed:
+            logger.info("closed %s idle case(s)", closed)
+            self._notify(USER)
+            self._notify(DESK)
+        return closed
+
     # ----- periodic -------------------------------------------------------------------------
 
     async def periodic(self, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -313,6 +343,8 @@ class OperatorDesk:
                             {"text": self.fallback_text(case.language, case)}, case.priority)
             self.cases.mark_fallback_sent(case.case_code)
             self._notify(USER)
+        self.close_idle()
+        self.cases.purge_block_reasons(self.settings.retention_days)
         purged = self.cases.purge_expired(self.settings.retention_days)
         self.outbox.purge_sent()
         if purged:

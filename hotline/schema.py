@@ -67,3 +67,9 @@ def m003_outbox_turns(db: Database) -> None:
 def m004_failed_relays(db: Database) -> None:
     """Count per case the relays Telegram refused (for the statistics and the alerts)."""
     db["cases"].add_column("failed_relays", int, not_null_default=0)
+
+
+@hotline_migrations()
+def m005_transcript_index(db: Database) -> None:
+    """Find a case's last activity (idle cases are closed) without a scan."""
+    db["transcripts"].create_index(["case_code", "at"])

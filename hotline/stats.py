@@ -29,6 +29,7 @@ OUTCOME_SQL = """CASE
     WHEN closed_by = 'operator' AND close_reason = 'blocked by operator' THEN 'closed:blocked'
     WHEN closed_by = 'operator' THEN 'closed:operator'
     WHEN closed_by = 'user' THEN 'closed:person'
+    WHEN closed_by = 'system' THEN 'closed:idle'
     ELSE 'closed:other'
 END"""
 DIMENSIONS: dict[str, str] = {
