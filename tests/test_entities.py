@@ -626,3 +626,9 @@ def test_not_durations(text, language):
 def test_plain_day_counts_in_three_languages(text, language):
     assert values(text, language, "number_of_days") == [80]
     assert values(text, language, "duration") == []
+
+
+def test_kyrgyz_words_with_the_skeleton_of_an_english_month_are_not_months():
+    assert dates("жан 5", "ky") == []
+    assert dates("5 жан", "ky") == []
+    assert dates("jan 5", "en") == [("2026-01-05", ("no_year",))]
