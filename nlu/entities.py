@@ -1,8 +1,17 @@
-"""Entity extraction: date, number_of_days, region, country, money (ky/ru/en, any script).
+"""Entity extraction: date, number_of_days, duration, region, city, country, money (ky/ru/en).
 
-Values are normalised: dates as ISO "YYYY-MM-DD", day counts as int, regions as keys of
-`gazetteer.REGIONS`, countries as ISO-2 codes, money as {"amount": 800, "currency": "USD"}
-(currency None when only "тысяч"/"миң" says it is money). A bare number is never read as a date.
+Values are normalised: dates as ISO "YYYY-MM-DD", day counts as int, durations as
+{"count": 5, "unit": "month", "days": 152} (unit "week" | "month" | "year" | "day"), regions as
+keys of `gazetteer.REGIONS`, cities as keys of `gazetteer.CITIES` (each city also gives a
+`country` entity over the same span, flagged "from_city"), countries as ISO-2 codes, money as
+{"amount": 800, "currency": "USD"} (currency None when only "тысяч"/"миң" says it is money).
+A bare number is never read as a date.
+
+Date flags (`Entity.flags`): "no_year" (the year was inferred: the latest such date not after
+today, or the next one in a clause about the future), "traditional_month" (a traditional Kyrgyz
+month name, whose mapping is disputed: confirm it), "month_only" (no day: the 1st is given),
+"relative" (вчера, 3 months ago, since January), and at most one role from cue words in the
+same clause: "entry", "exit", "contract_end", "contract_start".
 """
 
 from __future__ import annotations
@@ -187,7 +196,7 @@ _YEAR_AND_HALF = (
 _HALF_FIRST = re.compile(r"polgoda|pol|jarim|half|poltora|bir")
 _ONE = re.compile(r"a|an|одну|один|одна")
 _BARE_UNIT_CUE = re.compile(r"uje|already|for|pochti|almost|okolo|about|celii|celiu")
-_AGE_BEFORE = re.compile(r"mne|emu|ei|sinu|docheri|mага|maga")
+_AGE_BEFORE = re.compile(r"mne|emu|ei|sinu|docheri")
 _UNIT_NOUN_AFTER = re.compile(
     r"kun\w*|den|dnia|dnei|day|days|jum\w*|nedel\w*|week\w*|ai|mesiac\w*|month\w*|jil\w*|god\w*|"
     r"let|year\w*|chas\w*|saat\w*|hour\w*|minut\w*|chelov\w*|kishi\w*|people|persons?|sht|"
@@ -223,13 +232,13 @@ _ROLE_CUES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
     for role, pattern in (
         (
             "entry",
-            r"zaeh\w*|zaezd\w*|priehal\w*|priezd\w*|prilet\w*|pribil\w*|peresek\w*|vehal\w*|"
+            r"zaeh\w*|zaezd\w*|prieh\w*|priezd\w*|prilet\w*|pribil\w*|peresek\w*|veh(a|e)\w*|"
             r"vezd\w*|въех\w*|въезд\w*|keldi\w*|kelgem\w*|kelgen\w*|kelip|kirdi\w*|kirgem\w*|"
             r"kirgen\w*|kirip\w*|arrived?|arrival|entered|enter|entry|came|come|landed|crossed",
         ),
         (
             "exit",
-            r"выех\w*|выезд\w*|uehal\w*|uletel\w*|pokinul\w*|vilet\w*|chiktim|chikti\w*|"
+            r"выех\w*|выезд\w*|ueh(a|e)\w*|ulet\w*|pokinul\w*|vilet\w*|chiktim|chikti\w*|"
             r"chikkam|chikkan\w*|chigip|kettim|ketti\w*|ketken\w*|kaitti\w*|uezja\w*|uedu|ketem\w*|"
             r"chigam\w*|left|leave|leaving|exited|exit|"
             r"departed|departure|flew",
@@ -250,9 +259,13 @@ _FUTURE = re.compile(
     r"budu|budet|uedu|uezjaiu|uezjaem|poedu|poedem|polechu|vernus\w*|sobiraius\w*|"
     r"planiru\w*|zakonchic\w*|konchic\w*|istekaet|istechet|zakanchivaet\w*|deistvuet|"
     r"deistvitelen|will|ll|going|plan\w*|planning|expires|ends|until|till|valid|next|ketem\w*|"
-    r"baram\w*|chigam\w*|kelem\w*|butot|butet|aiaktait|chein|kelerki|kelesi"
+    r"baram\w*|chigam\w*|kelem\w*|butot|butet|aiaktait|chein|kelerki|kelesi|can|could|want\w*|"
+    r"hochu|hotim|hoch\w*|mojno|kelsem|kirsem|barsam|ketsem|chiksam|kaalaim"
 )
-_CONJUNCTIONS = re.compile(r"i|a|no|and|but|then|jana|anan|anan|potom|zatem|ili|or")
+_CONJUNCTIONS = frozenset(
+    {"и", "а", "но", "или", "потом", "затем", "жана", "анан", "and", "but", "then", "or", "jana"}
+    | {"anan", "potom", "zatem"}
+)
 _SENTENCE_GAP = re.compile(r"[!?;\n]|\.(?!\d)")
 _CLAUSE_GAP = re.compile(r"[,:()\u2014\u2013]|\s-\s")
 
@@ -272,9 +285,7 @@ class _Clauses:
                 if _SENTENCE_GAP.search(gap) and not digits:
                     sentence += 1
                     clause += 1
-                elif (_CLAUSE_GAP.search(gap) and not digits) or token_matches(
-                    _CONJUNCTIONS, token
-                ):
+                elif (_CLAUSE_GAP.search(gap) and not digits) or token.raw in _CONJUNCTIONS:
                     clause += 1
             self.clause.append(clause)
             self.sentence.append(sentence)

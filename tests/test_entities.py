@@ -632,3 +632,23 @@ def test_kyrgyz_words_with_the_skeleton_of_an_english_month_are_not_months():
     assert dates("жан 5", "ky") == []
     assert dates("5 жан", "ky") == []
     assert dates("jan 5", "en") == [("2026-01-05", ("no_year",))]
+
+
+def test_roles_follow_word_order_in_each_language():
+    assert dates("On 5 March I entered and on 1 June I left", "en") == [
+        ("2026-03-05", ("no_year", "entry")),
+        ("2026-06-01", ("no_year", "exit")),
+    ]
+    assert dates("5-мартта келдим жана 1-июнда чыктым", "ky") == [
+        ("2026-03-05", ("no_year", "entry")),
+        ("2026-06-01", ("no_year", "exit")),
+    ]
+    assert dates("Въехал 5 марта выехал 1 июня", "ru") == [
+        ("2026-03-05", ("no_year", "entry")),
+        ("2026-06-01", ("no_year", "exit")),
+    ]
+
+
+def test_a_question_about_a_coming_date_reads_it_ahead():
+    assert dates("можно ли въехать 5 января", "ru") == [("2027-01-05", ("no_year", "entry"))]
+    assert dates("can I enter on 5 May", "en") == [("2027-05-05", ("no_year", "entry"))]
