@@ -193,10 +193,11 @@ _YEAR_AND_HALF = (
     compile_sequence((r"poltora", r"goda|god")),
     compile_sequence((r"bir", r"jarim", r"jil\w*")),
 )
+_ENGLISH_UNIT = re.compile(r"weeks?|months?|years?")
 _HALF_FIRST = re.compile(r"polgoda|pol|jarim|half|poltora|bir")
 _ONE = re.compile(r"a|an|одну|один|одна")
 _BARE_UNIT_CUE = re.compile(r"uje|already|for|pochti|almost|okolo|about|celii|celiu")
-_AGE_BEFORE = re.compile(r"mne|emu|ei|sinu|docheri")
+_AGE_BEFORE = re.compile(r"mne|emu|ei|im|nam|sin(u|a)|doch\w*|brat\w*|sestr\w*|rebenk\w*|vnuk\w*")
 _UNIT_NOUN_AFTER = re.compile(
     r"kun\w*|den|dnia|dnei|day|days|jum\w*|nedel\w*|week\w*|ai|mesiac\w*|month\w*|jil\w*|god\w*|"
     r"let|year\w*|chas\w*|saat\w*|hour\w*|minut\w*|chelov\w*|kishi\w*|people|persons?|sht|"
@@ -262,6 +263,12 @@ _FUTURE = re.compile(
     r"baram\w*|chigam\w*|kelem\w*|butot|butet|aiaktait|chein|kelerki|kelesi|can|could|want\w*|"
     r"hochu|hotim|hoch\w*|mojno|kelsem|kirsem|barsam|ketsem|chiksam|kaalaim"
 )
+# Past tense in ru (-л, -ла, -лся), ky (-дым, -ды, -ган, -гем) and en (-ed): the nearest verb
+# decides whether a year-less date is read back or ahead.
+_PAST = re.compile(
+    r"\w{2,}(al|il|el|ol|ul|la|lo|li|lsia|las|lis)|\w{2,}(dim|dum|tim|tum|dik|duk|tik|tuk)|"
+    r"\w{2,}(gem|gom|kem|kom|gan|gen|kan|ken|gon|kon|di|du|ti|tu)|\w{2,}ed|was|were|came|left|got|had"
+)
 _CONJUNCTIONS = frozenset(
     {"и", "а", "но", "или", "потом", "затем", "жана", "анан", "and", "but", "then", "or", "jana"}
     | {"anan", "potom", "zatem"}
@@ -290,7 +297,7 @@ class _Clauses:
             self.clause.append(clause)
             self.sentence.append(sentence)
         self._starts = [token.start for token in tokens]
-        self._future: dict[int, bool] = {}
+        self._tenses: dict[int, str | None] = {}
 
     def token_at(self, position: int) -> int:
         """Index of the token that holds character `position` (or the one before it)."""
@@ -305,15 +312,37 @@ class _Clauses:
             last += 1
         return range(first, last + 1)
 
-    def future(self, position: int) -> bool:
-        """True when the clause at `position` speaks of the future ("уезжаю", "will", "кетем")."""
+    def _tense(self, index: int) -> str | None:
+        """ "future", "past" or None for one token (cached)."""
+        if index not in self._tenses:
+            token = self.tokens[index]
+            if token_matches(_FUTURE, token):
+                tense: str | None = "future"
+            elif token_matches(_PAST, token) and not token_matches(_ANY_MONTH, token):
+                tense = "past"
+            else:
+                tense = None
+            self._tenses[index] = tense
+        return self._tenses[index]
+
+    def future(self, start: int, end: int) -> bool:
+        """True when the verb nearest to the date at start..end in its clause is in the future
+        ("уезжаю 10 апреля", "will end", "кетем"); "5-майда кирдим, качан чыгам" stays past."""
         if not self.tokens:
             return False
-        clause = self.clause[self.token_at(position)]
-        if clause not in self._future:
-            members = self._members(self.clause, self.token_at(position))
-            self._future[clause] = any(token_matches(_FUTURE, self.tokens[i]) for i in members)
-        return self._future[clause]
+        first, last = self.token_at(start), self.token_at(max(start, end - 1))
+        best: tuple[int, int] | None = None
+        for i in self._members(self.clause, first):
+            if first <= i <= last:
+                continue
+            tense = self._tense(i)
+            if tense is None:
+                continue
+            distance = min(abs(i - first), abs(i - last))
+            rank = (distance, 0 if tense == "past" else 1)
+            if best is None or rank < best:
+                best = rank
+        return best is not None and best[1] == 1
 
     def _cues(self, members: range) -> list[tuple[int, str]]:
         """(token index, role) of every role cue word among `members`."""
@@ -386,7 +415,7 @@ def _numeric_dates(text: str, today: date, clauses: _Clauses) -> Iterator[Entity
         for match in pattern.finditer(text):
             groups = match.groupdict()
             year = int(groups["y"]) if groups.get("y") else None
-            future = year is None and clauses.future(match.start())
+            future = year is None and clauses.future(match.start(), match.end())
             value = _make_date(year, int(groups["m"]), int(groups["d"]), today, future)
             if value is not None:
                 flags = ("no_year",) if year is None else ()
@@ -412,8 +441,8 @@ def _month_at(token: Token) -> int | None:
     """Return the month a token names, or None."""
     if not token_matches(_ANY_MONTH, token):
         return None
-    if _ENGLISH_ABBREVIATION.fullmatch(token.skel) and not token.raw.isascii():
-        return None  # "жан" (soul) has the skeleton of "jan"
+    if _ENGLISH_ABBREVIATION.fullmatch(token.skel) and not _ENGLISH_MONTH.fullmatch(token.raw):
+        return None  # "жан" (soul) has the skeleton of "jan", "now" that of "nov"
     return next((m for m, p in _MONTH_PATTERNS.items() if token_matches(p, token)), None)
 
 
@@ -467,9 +496,10 @@ class _DateScanner:
         start, end = self.tokens[first].start, self.tokens[last].end
         return Entity("date", value.isoformat(), self.text[start:end], start, end, flags)
 
-    def _date(self, year: int | None, month: int, day: int, first: int) -> date | None:
-        """Make a date; without a year, the clause's tense picks past or future."""
-        future = year is None and self.clauses.future(self.tokens[first].start)
+    def _date(self, year: int | None, month: int, day: int, first: int, last: int) -> date | None:
+        """Make a date; without a year, the tense of the nearest verb picks past or future."""
+        start, end = self.tokens[first].start, self.tokens[last].end
+        future = year is None and self.clauses.future(start, end)
         return _make_date(year, month, day, self.today, future)
 
     def _value(self, first: int, last: int, own: date | None) -> date | None:
@@ -539,7 +569,7 @@ class _DateScanner:
             last += 1
             if self._next(last + 1, _YEAR_WORD):
                 last += 1
-        own = self._date(year, month, day, first)
+        own = self._date(year, month, day, first, last)
         value = own if flags else self._value(first, last, own)
         if year is None:
             flags = ("no_year", *flags)
@@ -577,7 +607,7 @@ class _DateScanner:
         if self._next(last + 1, re.compile(r"(19|20)\d\d")):
             last += 1
             year = int(tokens[last].raw)
-        own = self._date(year, month, day, index)
+        own = self._date(year, month, day, index, last)
         english = _ENGLISH_MONTH.fullmatch(tokens[index].raw) is not None
         value = self._value(index, last, own) if english else own
         if year is None:
@@ -594,7 +624,7 @@ class _DateScanner:
             year = int(self.tokens[last].raw)
             if self._next(last + 1, _YEAR_WORD):
                 last += 1
-        value = self._date(year, month, 1, first)
+        value = self._date(year, month, 1, first, last)
         if value is None:
             return None
         flags = (*flags, "month_only") if year else ("no_year", *flags, "month_only")
@@ -776,6 +806,10 @@ def _durations(text: str, tokens: Sequence[Token]) -> Iterator[Entity]:
         unit = _unit_of(tokens[unit_index])
         if unit is None or count <= 0 or count > _LIMITS[unit]:
             continue
+        if tokens[index].raw in ("a", "an") and not _ENGLISH_UNIT.fullmatch(
+            tokens[unit_index].raw
+        ):
+            continue  # "a good offer": "good" has the skeleton of "год"
         if used == 0 and tokens[unit_index].raw not in _BARE_UNITS:
             continue
         if unit == "month" and "-" in gap and tokens[unit_index].skel.startswith("ai"):

@@ -652,3 +652,21 @@ def test_roles_follow_word_order_in_each_language():
 def test_a_question_about_a_coming_date_reads_it_ahead():
     assert dates("можно ли въехать 5 января", "ru") == [("2027-01-05", ("no_year", "entry"))]
     assert dates("can I enter on 5 May", "en") == [("2027-05-05", ("no_year", "entry"))]
+
+
+def test_the_nearest_verb_decides_past_or_ahead():
+    assert dates("5-майда кирдим качан чыгам", "ky") == [("2026-05-05", ("no_year", "entry"))]
+    assert dates("10-iyunda kirdim kachan chygam", "ky") == [("2026-06-10", ("no_year", "entry"))]
+    assert dates("14-августта барам деп турам", "ky") == [("2027-08-14", ("no_year",))]
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "name"),
+    [
+        ("from now on I work alone", "en", "date"),
+        ("is it a good offer?", "en", "duration"),
+        ("Дочке 16 лет, её увезли", "ru", "duration"),
+    ],
+)
+def test_english_words_that_look_like_units_or_months(text, language, name):
+    assert values(text, language, name, TODAY_DEC) == []
