@@ -670,3 +670,24 @@ def test_the_nearest_verb_decides_past_or_ahead():
 )
 def test_english_words_that_look_like_units_or_months(text, language, name):
     assert values(text, language, name, TODAY_DEC) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("он күн калды", [10]),
+        ("on kun kaldy", [10]),
+        ("on bir kun", [11]),
+        ("tokson kun", [90]),
+        ("seksen kundon beri", [80]),
+        ("jyiyrma kun", [20]),
+    ],
+)
+def test_kyrgyz_number_words_in_latin_letters(text, expected):
+    assert values(text, "ky", "number_of_days") == expected
+
+
+def test_english_on_is_not_ten():
+    assert values("on day 5 they took my passport", "en", "number_of_days") == []
+    assert values("on kun", "ky", "duration") == []
+    assert values("on ai", "ky", "duration") == [{"count": 10, "unit": "month", "days": 304}]
