@@ -17,7 +17,7 @@ same clause: "entry", "exit", "contract_end", "contract_start".
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import replace
 from datetime import date, datetime, timedelta
@@ -298,19 +298,15 @@ class _Clauses:
             self.sentence.append(sentence)
         self._starts = [token.start for token in tokens]
         self._tenses: dict[int, str | None] = {}
+        self._cue_cache: dict[tuple[int, int], list[tuple[int, str]]] = {}
 
     def token_at(self, position: int) -> int:
         """Index of the token that holds character `position` (or the one before it)."""
         return max(0, bisect_right(self._starts, position) - 1)
 
     def _members(self, ids: list[int], index: int) -> range:
-        """The token indexes sharing ids[index] (clause or sentence)."""
-        first = last = index
-        while first > 0 and ids[first - 1] == ids[index]:
-            first -= 1
-        while last + 1 < len(ids) and ids[last + 1] == ids[index]:
-            last += 1
-        return range(first, last + 1)
+        """The token indexes sharing ids[index] (clause or sentence); ids only grow."""
+        return range(bisect_left(ids, ids[index]), bisect_right(ids, ids[index]))
 
     def _tense(self, index: int) -> str | None:
         """ "future", "past" or None for one token (cached)."""
@@ -345,6 +341,13 @@ class _Clauses:
         return best is not None and best[1] == 1
 
     def _cues(self, members: range) -> list[tuple[int, str]]:
+        """(token index, role) of every role cue word among `members` (cached)."""
+        key = (members.start, members.stop)
+        if key not in self._cue_cache:
+            self._cue_cache[key] = self._find_cues(members)
+        return self._cue_cache[key]
+
+    def _find_cues(self, members: range) -> list[tuple[int, str]]:
         """(token index, role) of every role cue word among `members`."""
         tokens = self.tokens
         contract = any(token_matches(_CONTRACT, tokens[i]) for i in members)
