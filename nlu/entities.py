@@ -680,6 +680,8 @@ class _DateScanner:
             count, used = number
         elif token_matches(_ONE, tokens[index]):
             count, used = 1, 1
+        elif index and tokens[index - 1].raw.isdecimal():
+            return None  # the number before was refused ("2025 лет назад")
         else:
             count, used = 1, 0
         unit_index = index + used
@@ -691,17 +693,17 @@ class _DateScanner:
             return None
         unit = tokens[unit_index]
         if token_matches(_UNIT_DAYS, unit):
-            delta = relativedelta(days=count)
+            delta, limit = relativedelta(days=count), 3650
         elif token_matches(_UNIT_WEEKS, unit):
-            delta = relativedelta(weeks=count)
+            delta, limit = relativedelta(weeks=count), _LIMITS["week"]
         elif token_matches(_UNIT_MONTHS, unit):
-            delta = relativedelta(months=count)
+            delta, limit = relativedelta(months=count), _LIMITS["month"]
         elif token_matches(_UNIT_YEARS, unit):
-            delta = relativedelta(years=count)
+            delta, limit = relativedelta(years=count), _LIMITS["year"]
         else:
             return None
-        if count > 3650:
-            return None
+        if count > limit:
+            return None  # "2025 лет назад" is no date
         value = self.today - delta
         return self._emit(index, unit_index + 1, value, ("relative",)), unit_index + 2
 

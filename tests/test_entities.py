@@ -691,3 +691,26 @@ def test_english_on_is_not_ten():
     assert values("on day 5 they took my passport", "en", "number_of_days") == []
     assert values("on kun", "ky", "duration") == []
     assert values("on ai", "ky", "duration") == [{"count": 10, "unit": "month", "days": 304}]
+
+
+def test_an_impossible_time_ago_is_no_date_and_no_crash():
+    assert dates("2025 лет назад", "ru") == []
+    assert dates("900 weeks ago", "en") == []
+
+
+@pytest.mark.parametrize(
+    ("text", "role"),
+    [
+        ("zaehal 5 marta", "entry"),
+        ("priehal 5 marta", "entry"),
+        ("uehal 5 marta", "exit"),
+        ("dogovor podpisal 5 marta", "contract_start"),
+        ("dogovor istek 5 marta", "contract_end"),
+    ],
+)
+def test_roles_in_latin_typed_russian(text, role):
+    assert dates(text, "ru") == [("2026-03-05", ("no_year", role))]
+
+
+def test_latin_vyehal_could_be_either_way_and_gets_no_role():
+    assert dates("vyehal 5 marta", "ru") == [("2026-03-05", ("no_year",))]
