@@ -37,7 +37,8 @@ LANGUAGES = ("ky", "ru", "en")
 class NoParser:
     """Every text here comes with its Parse."""
 
-    def parse(self, text: str, language_hint: str | None = None) -> Parse:
+    def parse(self, text: str, language_hint: str | None = None,
+              today: date | None = None) -> Parse:
         """Refuse to parse."""
         pytest.fail(f"the parser was called for {text!r}")
 

@@ -41,7 +41,8 @@ SUBTOPICS = {"police_check": "work_documents", "registration": "work_documents",
 class NoParser:
     """Every text here comes with its Parse."""
 
-    def parse(self, text: str, language_hint: str | None = None) -> Parse:
+    def parse(self, text: str, language_hint: str | None = None,
+              today: date | None = None) -> Parse:
         """Refuse to parse."""
         pytest.fail("the parser was called")
 

@@ -39,7 +39,8 @@ class Dialogue:
 
     def understand(self, text: str, state: ConversationState) -> Parse:
         """Run the parser on a message (slow part: callers may run it off the event loop)."""
-        return self.parser.parse(text[:MAX_PARSE_CHARS], language_hint=state.language)
+        return self.parser.parse(text[:MAX_PARSE_CHARS], language_hint=state.language,
+                                 today=self.today())
 
     def handle(self, state: ConversationState, incoming: Incoming,
                parse: Parse | None = None) -> Outcome:
