@@ -159,7 +159,10 @@ async def on_operator_message(update: Update, context: ContextTypes.DEFAULT_TYPE
     desk = _desk(context)
     text = message.text or ""
     command, _space, argument = text.partition(" ")
-    command = command.split("@", 1)[0].lower() if text.startswith("/") else ""
+    command, _at, addressee = command.partition("@") if text.startswith("/") else ("", "", "")
+    if addressee and addressee.lower() != (context.bot.username or "").lower():
+        return  # "/close@othersbot" is for another bot in the group
+    command = command.lower()
     if command == "/claim":
         won = claim(desk, case, user.id)
         await _reply(desk, message, "Claimed: you have this case." if won else

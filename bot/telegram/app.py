@@ -44,11 +44,12 @@ def register_handlers(application: Application, operator_chat_id: int | None) ->
     application.add_handler(TypeHandler(Update, slow_down_floods), group=FLOOD_GROUP)
 
     private = filters.ChatType.PRIVATE
+    new = filters.UpdateType.MESSAGE  # an old message edited into "/stop" must not run it
     commands = [name for name, _description in COMMANDS]
-    application.add_handler(CommandHandler(commands, handlers.on_command, filters=private),
-                            group=USER_GROUP)
-    application.add_handler(MessageHandler(private & filters.COMMAND, handlers.on_command),
-                            group=USER_GROUP)
+    application.add_handler(CommandHandler(commands, handlers.on_command,
+                                           filters=private & new), group=USER_GROUP)
+    application.add_handler(MessageHandler(private & new & filters.COMMAND,
+                                           handlers.on_command), group=USER_GROUP)
     application.add_handler(
         MessageHandler(private & filters.UpdateType.EDITED_MESSAGE, handlers.on_edited),
         group=USER_GROUP)
