@@ -27,13 +27,15 @@ class Runtime:
     pseudonymizer: Pseudonymizer
 
 
-def configure_logging(level: str) -> None:
-    """Log to stderr; keep HTTP libraries quiet (their lines would carry the bot token).
+def configure_logging(level: str, log_format: str = "text") -> None:
+    """Log to stderr, one line per event; keep HTTP libraries quiet (their lines carry the token).
 
     python-telegram-bot stays at INFO even when we debug: at DEBUG it logs whole updates and
     API calls (ids, names, usernames, phone numbers, locations, texts) and the bot token.
     """
-    logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    from bot.ops.logs import install
+
+    install(level, log_format)
     for noisy in ("httpx", "httpcore", "apscheduler"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
     logging.getLogger("telegram").setLevel(logging.INFO if level == "DEBUG" else level)

@@ -45,6 +45,8 @@ class Settings:
     claim_timeout_minutes: int
     retention_days: int
     log_level: str
+    log_format: str = "text"
+    metrics_file: Path | None = None
 
     @property
     def database_path(self) -> Path:
@@ -183,6 +185,8 @@ def load_settings(environ: Mapping[str, str] | None = None,
         claim_timeout_minutes=_int(env, "SAPAR_CLAIM_TIMEOUT_MINUTES", 15, minimum=1) or 15,
         retention_days=_int(env, "SAPAR_RETENTION_DAYS", 30, minimum=1) or 30,
         log_level=log_level,
+        log_format=_choice(env, "SAPAR_LOG_FORMAT", ("text", "json"), "text"),
+        metrics_file=Path(env["SAPAR_METRICS_FILE"]) if env.get("SAPAR_METRICS_FILE") else None,
     )
 
 

@@ -7,7 +7,6 @@ from urllib.parse import urlparse
 
 from telegram import Update
 from telegram.ext import (
-    AIORateLimiter,
     Application,
     ApplicationBuilder,
     CallbackQueryHandler,
@@ -17,6 +16,7 @@ from telegram.ext import (
     filters,
 )
 
+from bot.ops.metrics import CountingRateLimiter, count_update
 from bot.runtime import Runtime, build_runtime
 from bot.settings import Settings
 from bot.telegram import handlers
@@ -28,6 +28,7 @@ from bot.telegram.ordering import PerChatUpdateProcessor
 
 logger = logging.getLogger(__name__)
 
+METRICS_GROUP = -3
 GATE_GROUP = -2
 FLOOD_GROUP = -1
 USER_GROUP = 0
@@ -36,6 +37,7 @@ OPERATOR_GROUP = 1
 
 def register_handlers(application: Application, operator_chat_id: int | None) -> None:
     """Register every handler. Order matters: gates first, then users, then operators."""
+    application.add_handler(TypeHandler(Update, count_update), group=METRICS_GROUP)
     application.add_handler(TypeHandler(Update, only_private_or_operators), group=GATE_GROUP)
     application.add_handler(TypeHandler(Update, slow_down_floods), group=FLOOD_GROUP)
 
@@ -107,7 +109,7 @@ def build_application(runtime: Runtime, *, updater: bool = True, rate_limiter: b
         .concurrent_updates(PerChatUpdateProcessor())
     )
     if rate_limiter:
-        builder = builder.rate_limiter(AIORateLimiter(max_retries=3))
+        builder = builder.rate_limiter(CountingRateLimiter(max_retries=3))
     if not updater:
         builder = builder.updater(None)
     application = builder.build()
