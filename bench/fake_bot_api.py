@@ -97,8 +97,7 @@ class FakeBotApi:
             return update["update_id"]
 
     def fail(self, method: str, *kinds: str) -> None:
-        """Make the next calls of a method fail: '429', '500', 'malformed', 'slow', '400', '401'.
-        """
+        """Make the next calls of a method fail: '429', '500', 'malformed', 'slow', '400', '401'"""
         with self._lock:
             self.failures.setdefault(method, deque()).extend(kinds)
 

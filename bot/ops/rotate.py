@@ -55,8 +55,10 @@ def rotate(db: Database, old_key: bytes, new_key_value: bytes) -> RotationReport
     mapping: dict[str, str] = {}
     chat_ids = unreadable = 0
     conn = db.conn
-    with conn:
-        conn.execute("PRAGMA defer_foreign_keys = ON")  # users' keys change under their children
+    keyed = [name for name in db.table_names() if "user_key" in db[name].columns_dict]
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        conn.execute("PRAGMA defer_foreign_keys = ON")  # parents' keys change under children
         for code, user_key, chat_enc in conn.execute(
                 "SELECT case_code, user_key, chat_enc FROM cases WHERE chat_enc IS NOT NULL"
                 ).fetchall():
@@ -71,18 +73,21 @@ def rotate(db: Database, old_key: bytes, new_key_value: bytes) -> RotationReport
             chat_ids += 1
             if user_key and old_names.user_key(chat_id) == user_key:
                 mapping[user_key] = new_names.user_key(chat_id)
-        keyed = [name for name in db.table_names() if "user_key" in db[name].columns_dict]
         for old, new in mapping.items():
             for table in keyed:
                 conn.execute(f"UPDATE {table} SET user_key = ? WHERE user_key = ?", [new, old])
-        keep = list(mapping.values())
-        marks = ",".join("?" * len(keep)) or "NULL"
-        dropped = conn.execute(f"SELECT count(*) FROM users WHERE user_key NOT IN ({marks})",
-                               keep).fetchone()[0]
-        blocks = conn.execute(f"SELECT count(*) FROM blocked WHERE user_key NOT IN ({marks})",
-                              keep).fetchone()[0]
+        conn.execute("CREATE TEMP TABLE rekeyed (user_key TEXT PRIMARY KEY)")
+        conn.executemany("INSERT INTO rekeyed VALUES (?)", [(k,) for k in mapping.values()])
+        lost = "user_key NOT IN (SELECT user_key FROM temp.rekeyed)"
+        dropped = conn.execute(f"SELECT count(*) FROM users WHERE {lost}").fetchone()[0]
+        blocks = conn.execute(f"SELECT count(*) FROM blocked WHERE {lost}").fetchone()[0]
         for table in ("conversations", "users", "blocked"):
-            conn.execute(f"DELETE FROM {table} WHERE user_key NOT IN ({marks})", keep)
+            conn.execute(f"DELETE FROM {table} WHERE {lost}")
+        conn.execute("DROP TABLE temp.rekeyed")
+        conn.commit()
+    except BaseException:
+        conn.rollback()
+        raise
     db.execute("PRAGMA wal_checkpoint(TRUNCATE)")  # the old rows leave the WAL file too
     return RotationReport(chat_ids, len(mapping), int(dropped), int(blocks), unreadable)
 
