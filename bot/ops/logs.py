@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import json
 import logging
+import sys
 from datetime import UTC, datetime
+from typing import TextIO
 
 FORMATS = ("text", "json")
 
@@ -39,9 +41,21 @@ class JsonFormatter(logging.Formatter):
         return json.dumps(entry, ensure_ascii=False)
 
 
+class _Stderr(logging.StreamHandler):  # type: ignore[type-arg]
+    """Write to whatever sys.stderr is at the time of each line (tests swap it)."""
+
+    @property  # type: ignore[override]
+    def stream(self) -> TextIO:
+        return sys.stderr
+
+    @stream.setter
+    def stream(self, value: object) -> None:
+        pass
+
+
 def install(level: str, log_format: str = "text") -> None:
     """Send every log line to stderr in the chosen format (the supervisor keeps and rotates)."""
-    handler = logging.StreamHandler()
+    handler = _Stderr()
     handler.setFormatter(JsonFormatter() if log_format == "json" else OneLineFormatter())
     handler.set_name("sapar")
     root = logging.getLogger()
