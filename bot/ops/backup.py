@@ -9,6 +9,7 @@ on writing meanwhile and the copy is the database as of one moment. The copy is 
 from __future__ import annotations
 
 import os
+import shutil
 import sqlite3
 import tempfile
 from collections.abc import Iterator
@@ -70,7 +71,7 @@ def backup(settings: Settings, dest: Path, passphrase: str | None = None) -> Bac
     dest = dest.expanduser().resolve()
     if dest.is_dir():
         raise BackupError(f"{dest} is a directory: give a file name")
-    if dest.parent == settings.data_dir.resolve():
+    if dest.is_relative_to(settings.data_dir.resolve()):
         raise BackupError(f"{dest} is in the data directory, beside {SECRET_KEY_FILE}: "
                           "put backups on other storage (and the key somewhere else again)")
     with _private_temp(dest.parent, ".db") as copy:
@@ -150,7 +151,7 @@ def restore(settings: Settings, source: Path, passphrase: str | None = None, *,
             with open(source, "rb") as raw:
                 if raw.read(len(SQLITE_MAGIC)) != SQLITE_MAGIC:
                     raise BackupError(f"{source} is neither a Sapar backup nor a SQLite file")
-            plain.write_bytes(source.read_bytes())
+            shutil.copyfile(source, plain)
         candidate = sqlite3.connect(plain)
         try:
             try:

@@ -11,7 +11,7 @@ from pathlib import Path
 from bot.ops import exitcodes
 from bot.ops.backup import BackupError, BackupReport
 from bot.ops.lock import AlreadyRunningError, RunLock
-from bot.settings import Settings
+from bot.settings import SECRET_KEY_FILE, Settings
 
 PASSPHRASE_ENV = "SAPAR_BACKUP_PASSPHRASE"
 NEW_KEY_ENV = "SAPAR_NEW_SECRET_KEY"
@@ -120,7 +120,9 @@ def _rotate(args: argparse.Namespace, settings: Settings) -> int:
     from bot.ops.rotate import RotationError, install_key_file, new_key, rotate, stage_key_file
     from bot.storage import open_database
 
-    from_file = not os.environ.get("SAPAR_SECRET_KEY")
+    key_file = settings.data_dir / SECRET_KEY_FILE
+    # the key in use came from the generated file (not from the environment or .env)
+    from_file = key_file.is_file() and key_file.read_text().strip().encode() == settings.secret_key
     if args.new_key_file is not None:
         key = args.new_key_file.read_text().strip()
     else:
@@ -136,7 +138,7 @@ def _rotate(args: argparse.Namespace, settings: Settings) -> int:
             db = open_database(settings.database_path)
             try:
                 report = rotate(db, settings.secret_key, key.encode())
-            except (RotationError, Exception):
+            except Exception:
                 if staged is not None:
                     staged.unlink()
                 raise
@@ -156,7 +158,7 @@ def _rotate(args: argparse.Namespace, settings: Settings) -> int:
           f"forgotten (they start afresh), {report.blocks_dropped} block(s) lapsed, "
           f"{report.unreadable} unreadable chat id(s) cleared")
     if from_file:
-        print(f"the new key is in {settings.data_dir / 'secret.key'}: copy it to where you keep "
+        print(f"the new key is in {key_file}: copy it to where you keep "
               "the key (not beside the backups); backups made before now need the old key")
     else:
         print("now set SAPAR_SECRET_KEY to the new key before starting the bot; backups made "

@@ -184,10 +184,12 @@ class FileWriter:
 
     def _run(self) -> None:
         stopping = False
-        while not stopping:
+        while True:
             started = time.monotonic()
-            stopping = self._stop.wait(max(0.0, self.interval - (time.monotonic() - started)))
             try:
                 write_file(self.path, self.database_path)
             except OSError as error:  # a full disk must not stop the bot
                 logging.getLogger(__name__).warning("metrics file not written: %s", error)
+            if stopping:
+                return
+            stopping = self._stop.wait(max(0.0, self.interval - (time.monotonic() - started)))
