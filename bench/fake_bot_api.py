@@ -99,7 +99,7 @@ class FakeBotApi:
             return update["update_id"]
 
     def fail(self, method: str, *kinds: str) -> None:
-        """Make the next calls of a method fail: '429', '500', 'malformed', 'slow', '400'
+        """Make the next calls of a method fail: '429', '500', 'malformed', 'slow', '400', '401'
         ('429:N' retries after N s, 'slow:N' answers after N s)."""
         with self._lock:
             self.failures.setdefault(method, deque()).extend(kinds)
@@ -208,6 +208,9 @@ class FakeBotApi:
         elif kind == "500":
             self._send(request, 500, {"ok": False, "error_code": 500,
                                       "description": "Internal Server Error"})
+        elif kind == "401":
+            self._send(request, 401, {"ok": False, "error_code": 401,
+                                      "description": "Unauthorized"})
         elif kind == "400":
             self._send(request, 400, {"ok": False, "error_code": 400,
                                       "description": "Bad Request: chat not found"})

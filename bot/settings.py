@@ -56,6 +56,8 @@ class Settings:
     cases_per_hour: int = 3
     campaign_tags: frozenset[str] = frozenset()
     idle_close_days: int = 14
+    log_format: str = "text"
+    metrics_file: Path | None = None
 
     @property
     def database_path(self) -> Path:
@@ -261,6 +263,8 @@ def load_settings(environ: Mapping[str, str] | None = None,
         cases_per_hour=_int(env, "SAPAR_CASES_PER_HOUR", 3, minimum=1) or 3,
         campaign_tags=_campaign_tags(env),
         idle_close_days=_int(env, "SAPAR_IDLE_CLOSE_DAYS", 14, minimum=1) or 14,
+        log_format=_choice(env, "SAPAR_LOG_FORMAT", ("text", "json"), "text"),
+        metrics_file=Path(env["SAPAR_METRICS_FILE"]) if env.get("SAPAR_METRICS_FILE") else None,
     )
 
 

@@ -9,6 +9,8 @@ from pathlib import Path
 
 from sqlite_utils import Database, Migrations
 
+from bot.ops import exitcodes
+
 logger = logging.getLogger(__name__)
 core_migrations = Migrations("sapar")
 
@@ -64,7 +66,7 @@ def registered_migrations() -> list[Migrations]:
     return sets
 
 
-EXIT_STORAGE = 3  # the database cannot be opened or written: a supervisor must not loop on it
+EXIT_STORAGE = exitcodes.STORAGE  # the database cannot be opened or written: no restart loop
 
 
 class StorageError(RuntimeError):

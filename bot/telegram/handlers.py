@@ -12,6 +12,7 @@ from telegram.error import BadRequest, TelegramError, TimedOut
 from telegram.ext import ContextTypes
 
 from bot.dialogue import Incoming
+from bot.ops.metrics import PARSE_SECONDS
 from bot.runtime import Runtime
 from bot.service import TurnResult
 from bot.storage import erase_deleted
@@ -82,7 +83,8 @@ async def _answer(update: Update, context: ContextTypes.DEFAULT_TYPE, incoming: 
     parse = None
     if incoming.text is not None:
         _key, state = runtime.service.state_for(chat.id)
-        parse = await asyncio.to_thread(runtime.dialogue.understand, incoming.text, state)
+        with PARSE_SECONDS.time():
+            parse = await asyncio.to_thread(runtime.dialogue.understand, incoming.text, state)
     result = runtime.service.handle(chat.id, incoming, parse)
     await deliver(context, chat.id, result)
 
