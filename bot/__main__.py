@@ -1,4 +1,4 @@
-"""`python -m bot [console|telegram]`: the Telegram bot when a token is set, else the console."""
+"""`python -m bot [console|telegram|web]`: Telegram when a token is set, else the console."""
 
 from __future__ import annotations
 
@@ -16,6 +16,12 @@ def main(argv: list[str] | None = None) -> int:
     console.add_argument("--lang", choices=("ky", "ru", "en"), default=None,
                          help="start in this language (default: follow each message)")
     commands.add_parser("telegram", help="run the Telegram bot (needs TELEGRAM_BOT_TOKEN)")
+    web = commands.add_parser("web", help="serve the web chat (and Telegram too when "
+                              "TELEGRAM_BOT_TOKEN is set)")
+    web.add_argument("--host", default=None, help="listen address (default SAPAR_WEB_HOST, "
+                     "127.0.0.1)")
+    web.add_argument("--port", type=int, default=None, help="listen port (default "
+                     "SAPAR_WEB_PORT, 8080)")
     commands.add_parser("migrate", help="create or upgrade the database, then exit")
     args = parser.parse_args(argv)
 
@@ -39,6 +45,10 @@ def main(argv: list[str] | None = None) -> int:
         from bot.telegram.app import run_bot
 
         return run_bot(settings)
+    if command == "web":
+        from bot.web.serve import run_web
+
+        return run_web(settings, args.host, args.port)
     from bot.console import run_console
     from bot.runtime import build_runtime
 

@@ -45,6 +45,8 @@ class Settings:
     claim_timeout_minutes: int
     retention_days: int
     log_level: str
+    web_host: str = "127.0.0.1"
+    web_port: int = 8080
 
     @property
     def database_path(self) -> Path:
@@ -71,6 +73,13 @@ def _int(env: dict[str, str], name: str, default: int | None, *, minimum: int | 
         raise SettingsError(f"{name} must be a whole number, got {raw!r}") from None
     if minimum is not None and value < minimum:
         raise SettingsError(f"{name} must be at least {minimum}, got {value}")
+    return value
+
+
+def _port(env: dict[str, str], name: str, default: int) -> int:
+    value = _int(env, name, default, minimum=1) or default
+    if value > 65535:
+        raise SettingsError(f"{name} must be a port number (1-65535), got {value}")
     return value
 
 
@@ -183,6 +192,8 @@ def load_settings(environ: Mapping[str, str] | None = None,
         claim_timeout_minutes=_int(env, "SAPAR_CLAIM_TIMEOUT_MINUTES", 15, minimum=1) or 15,
         retention_days=_int(env, "SAPAR_RETENTION_DAYS", 30, minimum=1) or 30,
         log_level=log_level,
+        web_host=env.get("SAPAR_WEB_HOST", "") or "127.0.0.1",
+        web_port=_port(env, "SAPAR_WEB_PORT", 8080),
     )
 
 

@@ -70,6 +70,9 @@ class OperatorDesk:
         self.worker: RelayWorker | None = None
         self.available = True
         self.unavailable_reason = ""
+        self.bot: Any = None
+        # front ends other than Telegram register how their people get relays (see relay.UserSide)
+        self.user_sides: dict[str, Any] = {}
 
     # ----- lifecycle ------------------------------------------------------------------------
 
@@ -83,7 +86,9 @@ class OperatorDesk:
             self.unavailable_reason = problem
             logger.error("hand-off disabled: OPERATOR_CHAT_ID %s: %s",
                          self.settings.operator_chat_id, problem)
-        self.worker = RelayWorker(application.bot, self.outbox, self.cases, self.cipher)
+        self.bot = application.bot
+        self.worker = RelayWorker(application.bot, self.outbox, self.cases, self.cipher,
+                                  self.user_sides)
         self.worker.start()
         if application.job_queue is not None:
             application.job_queue.run_repeating(self.periodic, interval=60, first=5,
@@ -103,29 +108,39 @@ class OperatorDesk:
     async def open_case(self, context: ContextTypes.DEFAULT_TYPE, chat_id: int, user_key: str,
                         state: ConversationState, request: dict[str, Any]) -> bool:
         """Open a case (or reuse the open one) and tell the person what happens next."""
+        opened, text = self.open_for(user_key, state, request,
+                                     chat_enc=self.cipher.encrypt(chat_id))
+        await context.bot.send_message(chat_id, text, parse_mode="HTML",
+                                       disable_web_page_preview=True)
+        return opened
+
+    def open_for(self, user_key: str, state: ConversationState, request: dict[str, Any], *,
+                 chat_enc: str | None, channel: str = "telegram") -> tuple[bool, str]:
+        """Open a case (or reuse the open one) for any front end.
+
+        Return whether a case is open and what to tell the person (Telegram HTML). Replies
+        reach a "telegram" case's encrypted chat, or the front end registered in user_sides.
+        """
         _ = gettext_for(state.language)
         if not self.available or self.cases.is_blocked(user_key):
             state.handoff = None
-            await context.bot.send_message(
-                chat_id, _("No hotline operator is connected to this bot right now.") + "\n\n"
-                + fallback_contacts(state.language, request.get("region")),
-                parse_mode="HTML", disable_web_page_preview=True)
-            return False
+            return False, (_("No hotline operator is connected to this bot right now.") + "\n\n"
+                           + fallback_contacts(state.language, request.get("region")))
         case = self.cases.open_for_user(user_key)
         if case is not None:
             if request.get("priority") == "urgent" and not case.urgent:
                 self.make_urgent(case)
             state.handoff = case.status
-            await context.bot.send_message(chat_id, _(
+            return True, escape(_(
                 "Your chat with the hotline is already open (case {code}). Write here.").format(
                 code=case.case_code))
-            return True
         case = self.cases.create(
-            user_key=user_key, chat_enc=self.cipher.encrypt(chat_id),
+            user_key=user_key, chat_enc=chat_enc,
             priority=str(request.get("priority") or "normal"), language=state.language,
             topic=str(request.get("topic") or "talk_to_human"), region=request.get("region"),
             consent=str(request.get("consent") or "anon"), summary=request.get("summary"),
-            desk_chat_id=choose_desk(self.settings.operator_chat_id, request.get("region")))
+            desk_chat_id=choose_desk(self.settings.operator_chat_id, request.get("region")),
+            channel=channel)
         self.outbox.put(case.case_code, DESK, "open", {"card": case_card(case)}, case.priority)
         self._notify(DESK)
         state.handoff = "waiting"
@@ -134,9 +149,7 @@ class OperatorDesk:
         if not within_office_hours(self.settings.office_hours, self.settings.office_days):
             text += "\n\n" + self.fallback_text(state.language, case)
             self.cases.mark_fallback_sent(case.case_code)
-        await context.bot.send_message(chat_id, text, parse_mode="HTML",
-                                       disable_web_page_preview=True)
-        return True
+        return True, text
 
     def fallback_text(self, language: str, case: Case) -> str:
         """Explain that operators are not available now, with numbers; the case stays open."""
@@ -179,6 +192,19 @@ class OperatorDesk:
             kind, line = "user_document", "[document]"
         else:
             return False
+        return self.queue_from_user(user_key, state, kind, payload, line)
+
+    def queue_from_user(self, user_key: str, state: ConversationState, kind: str,
+                        payload: dict[str, Any], line: str) -> bool:
+        """Queue one message of a person for their open case; return False when there is none.
+
+        payload["user_message_id"] must be unique within the case (the front end's message id).
+        """
+        case = self.cases.open_for_user(user_key)
+        if case is None:
+            state.handoff = None
+            self.runtime.service.users.save_state(user_key, state.to_dict())
+            return False
         self.cases.add_transcript(case.case_code, "user", line)
         self.outbox.put(case.case_code, DESK, kind, payload, case.priority)
         self._notify(DESK)
@@ -208,13 +234,14 @@ class OperatorDesk:
 
     async def forget(self, context: ContextTypes.DEFAULT_TYPE, user_key: str) -> None:
         """Close and delete every case of the user; operators learn only that it was closed."""
+        bot = context.bot if context is not None else self.bot
         for case in self.cases.forget_user(user_key):
-            if case.thread_id is not None and case.desk_chat_id is not None:
+            if case.thread_id is not None and case.desk_chat_id is not None and bot is not None:
                 try:
-                    await context.bot.send_message(
+                    await bot.send_message(
                         case.desk_chat_id, "The person deleted their data. This case is closed "
                         "and its messages are deleted.", message_thread_id=case.thread_id)
-                    await context.bot.close_forum_topic(case.desk_chat_id, case.thread_id)
+                    await bot.close_forum_topic(case.desk_chat_id, case.thread_id)
                 except Exception:  # a closed or deleted topic must not stop the forgetting
                     logger.warning("could not close the topic of a forgotten case")
 

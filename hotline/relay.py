@@ -7,7 +7,7 @@ import logging
 import sqlite3
 from html import escape
 from io import BytesIO
-from typing import Any
+from typing import Any, Protocol
 
 from sqlite_utils.db import NotFoundError
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
@@ -44,14 +44,23 @@ def topic_name(case: Case) -> str:
     return f"{mark}{case.case_code} · {case.language}"[:128]
 
 
+class UserSide(Protocol):
+    """Delivers relays to the people of a case channel other than Telegram (the web chat)."""
+
+    async def deliver(self, case: Case, item: OutboxItem) -> None:
+        """Deliver one outbox row of the users' side; raise BadRequest for a row it refuses."""
+
+
 class RelayWorker:
     """Drain the outbox on both sides, forever, until stopped."""
 
-    def __init__(self, bot: Bot, outbox: Outbox, cases: CaseStore, cipher: ChatIdCipher) -> None:
+    def __init__(self, bot: Bot, outbox: Outbox, cases: CaseStore, cipher: ChatIdCipher,
+                 user_sides: dict[str, UserSide] | None = None) -> None:
         self.bot = bot
         self.outbox = outbox
         self.cases = cases
         self.cipher = cipher
+        self.user_sides = user_sides if user_sides is not None else {}
         self.wake = {DESK: asyncio.Event(), USER: asyncio.Event()}
         self._tasks: list[asyncio.Task[None]] = []
 
@@ -214,6 +223,10 @@ class RelayWorker:
     # ----- users' side ----------------------------------------------------------------------
 
     async def _to_user(self, case: Case, item: OutboxItem) -> None:
+        side = self.user_sides.get(case.channel)
+        if side is not None:  # a case opened from the web chat: its inbox, not a Telegram chat
+            await side.deliver(case, item)
+            return
         if not case.chat_enc:
             raise BadRequest("case has no chat to relay to")
         chat_id = self.cipher.decrypt(case.chat_enc)

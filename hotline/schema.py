@@ -41,3 +41,9 @@ def m001_cases_links_outbox(db: Database) -> None:
 def m002_blocked_pseudonyms(db: Database) -> None:
     """Let operators block a pseudonym from the hand-off (abuse)."""
     db["blocked"].create({"user_key": str, "blocked_at": str, "reason": str}, pk="user_key")
+
+
+@hotline_migrations()
+def m003_case_channel(db: Database) -> None:
+    """Record which front end a case came from, so replies go back the same way."""
+    db["cases"].add_column("channel", str, not_null_default="telegram")

@@ -1,0 +1,68 @@
+// Progressive enhancement only: without this file every form still works as a plain post.
+(function () {
+  "use strict";
+  var log = document.getElementById("log");
+  if (!log || !window.fetch || !window.URLSearchParams) return;
+  var last = parseInt(log.getAttribute("data-last"), 10) || 0;
+  var polling = false, pressed = null;
+
+  function notes(html) {
+    var old = document.querySelector(".notes");
+    if (old) old.parentNode.removeChild(old);
+    if (!html) return;
+    log.insertAdjacentHTML("afterend", html);
+  }
+  function show(d) {
+    if (d.reload) {
+      location.replace("/");
+      return;
+    }
+    if (d.html) log.insertAdjacentHTML("beforeend", d.html);
+    if (d.last > last) last = d.last;
+    if (d.notes !== undefined) notes(d.notes);
+    if (d.live && !polling) poll();
+    var end = log.lastElementChild;
+    if (end && end.scrollIntoView) end.scrollIntoView(false);
+  }
+  function poll() {
+    polling = true;
+    fetch("/poll?after=" + last, {headers: {Accept: "application/json"}, credentials: "same-origin"})
+      .then(function (r) { if (!r.ok) throw r; return r.json(); })
+      .then(function (d) { show(d); if (d.reload) return; if (d.live || d.html) poll(); else polling = false; })
+      .catch(function () { setTimeout(poll, 5000); });
+  }
+  document.addEventListener("click", function (e) {
+    var b = e.target.closest ? e.target.closest("button") : null;
+    pressed = b && b.name ? b : null;
+  });
+  document.addEventListener("submit", function (e) {
+    var f = e.target;
+    if (f.hasAttribute("data-plain") || f.method.toLowerCase() !== "post") return;
+    e.preventDefault();
+    var body = new URLSearchParams(new FormData(f));
+    if (pressed && pressed.form === f) body.set(pressed.name, pressed.value);
+    pressed = null;
+    body.set("after", last);
+    f.classList.add("busy");
+    fetch(f.action, {method: "POST", body: body, credentials: "same-origin",
+                     headers: {Accept: "application/json"}})
+      .then(function (r) { return r.json(); })
+      .then(function (d) {
+        f.classList.remove("busy");
+        var t = f.querySelector("textarea");
+        if (t) t.value = "";
+        show(d);
+      })
+      .catch(function () { f.classList.remove("busy"); f.submit(); });
+  });
+  var say = document.querySelector("#say textarea");
+  if (say) say.addEventListener("keydown", function (e) {
+    if (e.key === "Enter" && !e.shiftKey && say.value.trim()) {
+      e.preventDefault();
+      say.form.requestSubmit ? say.form.requestSubmit() : say.form.submit();
+    }
+  });
+  if (document.body.hasAttribute("data-live")) poll();
+  var end = log.lastElementChild;
+  if (end && end.scrollIntoView) end.scrollIntoView(false);
+})();
