@@ -37,16 +37,16 @@ from bot.web.security import (
     new_session_id,
 )
 from bot.web.store import WebMessage, WebStore
-from content.i18n import gettext_for
+from content.i18n import gettext_for, mark
 from nlu.intents import LANGUAGES
 
 logger = logging.getLogger(__name__)
 MAX_BODY = 24_000  # a 4,096-character message in Cyrillic, form-encoded, fits
 POLL_SECONDS = 25.0
 STATIC_TYPES = {".css": "text/css; charset=utf-8", ".js": "text/javascript; charset=utf-8"}
-FLOOD = "You are sending messages very fast. Please wait a few seconds, then write again."
-STALE = ("This page was out of date, or this browser blocks its cookie. Please reload the page "
-         "and try again.")
+FLOOD = mark("You are sending messages very fast. Please wait a few seconds, then write again.")
+STALE = mark("This page was out of date, or this browser blocks its cookie. Please reload the "
+             "page and try again.")
 
 
 class Flashes:

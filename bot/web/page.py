@@ -72,13 +72,15 @@ def bar_html(language: str, case_code: str | None, csrf: str) -> str:
     _ = gettext_for(language)
     status = escape(_("You are chatting with the hotline (case {code}). The operator's "
                       "messages appear here.").format(code=case_code))
+    refresh = escape(_("Check for new messages"))
+    new_code = escape(_("New resume code"))
+    stop = escape(_("End the chat with the operator"))
+    token = csrf_field(csrf)
     return (f'<div class="bar"><p>{status}</p>'
-            f'<a href="/#end" class="refresh">{escape(_("Check for new messages"))}</a>'
-            f'<form method="post" action="/code">{csrf_field(csrf)}'
-            f'<button>{escape(_("New resume code"))}</button></form>'
-            f'<form method="post" action="/send">{csrf_field(csrf)}'
-            f'<input type="hidden" name="text" value="/stop">'
-            f'<button>{escape(_("End the chat with the operator"))}</button></form></div>')
+            f'<a href="/#end" class="refresh">{refresh}</a>'
+            f'<form method="post" action="/code">{token}<button>{new_code}</button></form>'
+            f'<form method="post" action="/send">{token}'
+            f'<input type="hidden" name="text" value="/stop"><button>{stop}</button></form></div>')
 
 
 def language_picker(language: str, bound: bool) -> str:
