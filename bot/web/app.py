@@ -41,7 +41,7 @@ from content.i18n import gettext_for, mark
 from nlu.intents import LANGUAGES
 
 logger = logging.getLogger(__name__)
-MAX_BODY = 24_000  # a 4,096-character message in Cyrillic, form-encoded, fits
+MAX_BODY = 64_000  # a 4,096-character message of emoji or Cyrillic, form-encoded, fits
 POLL_SECONDS = 25.0
 STATIC_TYPES = {".css": "text/css; charset=utf-8", ".js": "text/javascript; charset=utf-8"}
 FLOOD = mark("You are sending messages very fast. Please wait a few seconds, then write again.")
@@ -150,7 +150,8 @@ class WebFront:
         case_code = self.handoff.case_code(user_key) if user_key else None
         html = page_html(language=language, csrf=self.keys.csrf_token(sid), messages=messages,
                          notes=self.flashes.pop(sid), case_code=case_code,
-                         bound=user_key is not None)
+                         bound=user_key is not None,
+                         chosen=language if request.query_params.get("lang") else "")
         response = HTMLResponse(html, headers={"Cache-Control": "no-store"})
         if fresh:
             self._set_cookie(request, response, sid)

@@ -97,13 +97,14 @@ def language_picker(language: str, bound: bool) -> str:
 
 
 def page_html(*, language: str, csrf: str, messages: list[WebMessage], notes: list[str],
-              case_code: str | None, bound: bool) -> str:
-    """Return the whole page."""
+              case_code: str | None, bound: bool, chosen: str = "") -> str:
+    """Return the whole page; `chosen` is the language picked before the first message."""
     _ = gettext_for(language)
     langs = language_picker(language, bound)
     token = csrf_field(csrf)
     return template().substitute(
-        lang=language, title=escape(_("Sapar: safe migration help")), version=static_version(),
+        lang=language, chosen=escape(chosen), title=escape(_("Sapar: safe migration help")),
+        version=static_version(),
         live=' data-live="1"' if case_code else "", csrf=token, langs=langs,
         hide=escape(_("Hide")),
         hide_title=escape(_("Clears this page and ends the chat's session in this browser")),

@@ -51,7 +51,9 @@ class Keys:
 
     def csrf_ok(self, sid: str, token: str | None) -> bool:
         """Return True when a posted token belongs to the session."""
-        return bool(token) and hmac.compare_digest(self.csrf_token(sid), str(token))
+        if not token:
+            return False
+        return hmac.compare_digest(self.csrf_token(sid).encode(), str(token).encode())
 
     def address_hash(self, address: str | None, now: datetime | None = None) -> str:
         """Return a keyed hash of a network address that changes every day.
