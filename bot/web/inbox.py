@@ -23,6 +23,13 @@ class Waiters:
 
     def __init__(self) -> None:
         self._events: dict[str, set[asyncio.Event]] = defaultdict(set)
+        self.closing = False
+
+    def close(self) -> None:
+        """Answer every waiting request now and no longer wait (the server is stopping)."""
+        self.closing = True
+        for user_key in list(self._events):
+            self.notify(user_key)
 
     def notify(self, user_key: str) -> None:
         """Wake every request waiting for this person."""
@@ -31,6 +38,8 @@ class Waiters:
 
     async def wait(self, user_key: str, timeout: float) -> bool:
         """Wait until woken or the timeout passes; return True when woken."""
+        if self.closing:
+            return False
         event = asyncio.Event()
         self._events[user_key].add(event)
         try:

@@ -37,12 +37,17 @@ def csrf_field(token: str) -> str:
     return f'<input type="hidden" name="csrf" value="{escape(token)}">'
 
 
-def message_html(message: WebMessage, csrf: str) -> str:
-    """Return one message bubble, with its buttons as a form of buttons."""
+def message_html(message: WebMessage, csrf: str, chosen: str = "") -> str:
+    """Return one message bubble, with its buttons as a form of buttons.
+
+    `chosen` is the language picked before the first message (it starts the session in it).
+    """
     parts = [f'<div class="m {escape(message.side)}" id="m{message.id}">'
              f'<div class="t">{safe_html(message.html)}</div>']
     if message.buttons:
         parts.append(f'<form method="post" action="/press" class="k">{csrf_field(csrf)}')
+        if chosen:
+            parts.append(f'<input type="hidden" name="l" value="{escape(chosen)}">')
         for row in message.buttons:
             parts.append('<div class="r">' + "".join(
                 f'<button name="a" value="{escape(b.action)}">{escape(b.label)}</button>'
@@ -52,9 +57,9 @@ def message_html(message: WebMessage, csrf: str) -> str:
     return "".join(parts)
 
 
-def messages_html(messages: list[WebMessage], csrf: str) -> str:
+def messages_html(messages: list[WebMessage], csrf: str, chosen: str = "") -> str:
     """Return several bubbles."""
-    return "\n".join(message_html(m, csrf) for m in messages)
+    return "\n".join(message_html(m, csrf, chosen) for m in messages)
 
 
 def notes_html(notes: list[str]) -> str:
@@ -108,7 +113,8 @@ def page_html(*, language: str, csrf: str, messages: list[WebMessage], notes: li
         live=' data-live="1"' if case_code else "", csrf=token, langs=langs,
         hide=escape(_("Hide")),
         hide_title=escape(_("Clears this page and ends the chat's session in this browser")),
-        last=str(max([m.id for m in messages] + [0])), messages=messages_html(messages, csrf),
+        last=str(max([m.id for m in messages] + [0])),
+        messages=messages_html(messages, csrf, chosen),
         notes=notes_html(notes), bar=bar_html(language, case_code, csrf),
         placeholder=escape(_("Type your question")), send=escape(_("Send")),
         resume_q=escape(_("Have a resume code?")), resume=escape(_("Continue")),

@@ -21,8 +21,14 @@
     if (d.last > last) last = d.last;
     if (d.notes !== undefined) notes(d.notes);
     if (d.live && !polling) poll();
-    var end = log.lastElementChild;
-    if (end && end.scrollIntoView) end.scrollIntoView(false);
+    toEnd();
+  }
+  function toEnd() {
+    // the newest message sits just above the message box (which sticks to the bottom)
+    var end = log.lastElementChild, box = document.getElementById("say");
+    if (!end) return;
+    window.scrollTo(0, end.getBoundingClientRect().bottom + window.pageYOffset -
+                       window.innerHeight + (box ? box.offsetHeight : 0) + 8);
   }
   function poll() {
     polling = true;
@@ -63,6 +69,5 @@
     }
   });
   if (document.body.hasAttribute("data-live")) poll();
-  var end = log.lastElementChild;
-  if (end && end.scrollIntoView) end.scrollIntoView(false);
+  toEnd();
 })();
