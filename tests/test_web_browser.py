@@ -223,6 +223,7 @@ def test_hand_off_operator_reply_arrives_live_then_hide(served, browser) -> None
                                             chat_type="supergroup", thread_id=thread)})
     wait_text(browser, "Сиз азыр кайсы шаардасыз?", timeout=40)  # no reload: long polling
     assert "Nurgul" not in browser.page_source
+    assert browser.page_source.count("паспортумду беришпей") == 1  # shown once, not per update
     shot(browser, "ky-5-operator-reply")
     browser.find_element("css selector", ".hide button").click()
     from selenium.common.exceptions import StaleElementReferenceException

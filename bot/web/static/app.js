@@ -12,12 +12,22 @@
     if (!html) return;
     log.insertAdjacentHTML("afterend", html);
   }
+  function add(html) {
+    // a poll and a post can both bring the same message: keep one copy of each id
+    var box = document.createElement("div");
+    box.innerHTML = html;
+    while (box.firstElementChild) {
+      var item = box.firstElementChild;
+      if (item.id && document.getElementById(item.id)) box.removeChild(item);
+      else log.appendChild(item);
+    }
+  }
   function show(d) {
     if (d.reload) {
       location.replace("/");
       return;
     }
-    if (d.html) log.insertAdjacentHTML("beforeend", d.html);
+    if (d.html) add(d.html);
     if (d.last > last) last = d.last;
     if (d.notes !== undefined) notes(d.notes);
     if (d.live && !polling) poll();
