@@ -37,6 +37,9 @@ def case_card(case: Case) -> str:
         lines.append(f"Region (shared by the person): {escape(case.region)}")
     if case.summary:
         lines.append(f"Check-up (shared by the person): {escape(case.summary)}")
+    if case.channel != "telegram":
+        lines.append(f"Channel: {escape(case.channel)} chat (text only: files do not reach "
+                     "the person)")
     lines.append("Commands in this topic: /claim, /close [reason], /note text, /canned, "
                  "/transcript, /block")
     return "\n".join(lines)

@@ -213,6 +213,7 @@ def test_hand_off_operator_reply_arrives_live_then_hide(served, browser) -> None
         lambda d: d.find_elements("css selector", 'button[value="handoff:anon"]'))
     press(browser, "handoff:anon")
     WebDriverWait(browser, 30).until(lambda d: d.find_elements("css selector", ".note b"))
+    shot(browser, "ky-4-resume-code")
     card = api.wait_for(lambda c: any(x.method == "createForumTopic" for x in c)
                         and sent_to(c, OPERATORS), timeout=30)
     thread = int(sent_to(card, OPERATORS)[-1].params["message_thread_id"])

@@ -103,3 +103,37 @@ async def test_web_hand_off_reaches_the_operators_and_their_replies_reach_the_pa
                 await stranger.open("/")
                 await stranger.post("/resume", code=code.group(1))
                 assert "not valid" in stranger.text() or "жараксыз" in stranger.text()
+
+
+async def test_operator_files_become_a_note_and_forget_closes_the_topic(tmp_path: Path,
+                                                                         parser) -> None:
+    with FakeBotApi() as api:
+        api.members[OPERATOR["id"]] = "member"
+        async with running_bot(api, tmp_path, parser, OPERATOR_CHAT_ID=str(OPERATORS)) as (
+                application, runtime):
+            app = build_web_app(runtime, desk=application.bot_data["desk"])
+            async with WebPerson(app) as person:
+                await person.open("/?lang=en")
+                await person.say("/human")
+                await person.press("handoff:anon")
+                calls = await wait_for(api, lambda c: sent_to(c, OPERATORS))
+                card = sent_to(calls, OPERATORS)[0]
+                assert "Channel: web" in card.params["text"]
+                thread = int(card.params["message_thread_id"])
+                last = int(re.search(r'data-last="(\d+)"', person.page).group(1))
+                api.push_update({"message": message(
+                    OPERATORS, None, user=OPERATOR, chat_type="supergroup", thread_id=thread,
+                    photo=[{"file_id": "ph1", "file_unique_id": "u1", "width": 9,
+                            "height": 9}], caption="the leaflet")})
+                news = await poll_until(person, last, "Files cannot be shown")
+                assert "the leaflet" in news["html"]
+
+                await person.say("/forget")
+                await person.press("forget:yes")
+                assert "deleted" in person.text()
+                await wait_for(api, lambda c: any(x.method == "closeForumTopic" for x in c)
+                               and any("deleted their data" in t
+                                       for t in texts_to(c, OPERATORS)))
+                assert runtime.db["cases"].count == 0
+                assert runtime.db["web_messages"].count == 0
+                assert runtime.db["users"].count == 0

@@ -79,5 +79,5 @@
     }
   });
   if (document.body.hasAttribute("data-live")) poll();
-  toEnd();
+  if (last > 0) toEnd();  // a conversation: show its end; the greeting: show its top
 })();
