@@ -28,7 +28,7 @@ from bot.telegram.flood import FloodGuard
 from bot.web.chat import TurnView, WebChat
 from bot.web.handoff import CHANNEL, WebHandoff
 from bot.web.inbox import Waiters, WebInbox
-from bot.web.page import STATIC, messages_html, notes_html, page_html
+from bot.web.page import STATIC, bar_html, messages_html, notes_html, page_html
 from bot.web.security import (
     HEADERS,
     SESSION_COOKIE,
@@ -130,8 +130,10 @@ class WebFront:
             return {"html": "", "last": after, "live": False}
         messages = self.store.messages(user_key, after=after)
         last = messages[-1].id if messages else after
+        case_code = self.handoff.case_code(user_key)
+        language = self.chat.state(user_key, self.settings.default_language).language
         return {"html": messages_html(messages, csrf), "last": last,
-                "live": self.handoff.case_code(user_key) is not None}
+                "live": case_code is not None, "bar": bar_html(language, case_code, csrf)}
 
     # ----- pages ----------------------------------------------------------------------------
 

@@ -7,10 +7,8 @@
   var polling = false, pressed = null;
 
   function notes(html) {
-    var old = document.querySelector(".notes");
-    if (old) old.parentNode.removeChild(old);
-    if (!html) return;
-    log.insertAdjacentHTML("afterend", html);
+    // shown once, after the newest message (a reload does not bring them back)
+    if (html) log.insertAdjacentHTML("beforeend", html);
   }
   function add(html) {
     // a poll and a post can both bring the same message: keep one copy of each id
@@ -22,6 +20,12 @@
       else log.appendChild(item);
     }
   }
+  function bar(html) {
+    // the hand-off bar: there while a case is open, gone when it closes
+    var old = document.querySelector(".bar");
+    if (old) old.parentNode.removeChild(old);
+    if (html) log.insertAdjacentHTML("afterend", html);
+  }
   function show(d) {
     if (d.reload) {
       location.replace("/");
@@ -29,16 +33,15 @@
     }
     if (d.html) add(d.html);
     if (d.last > last) last = d.last;
-    if (d.notes !== undefined) notes(d.notes);
+    notes(d.notes);
+    if (d.bar !== undefined) bar(d.bar);
     if (d.live && !polling) poll();
     toEnd();
   }
   function toEnd() {
-    // the newest message sits just above the message box (which sticks to the bottom)
-    var end = log.lastElementChild, box = document.getElementById("say");
-    if (!end) return;
-    window.scrollTo(0, end.getBoundingClientRect().bottom + window.pageYOffset -
-                       window.innerHeight + (box ? box.offsetHeight : 0) + 8);
+    // to the very end: the message box then sits in its place under the newest message
+    // and the hand-off bar, instead of sticking over them
+    window.scrollTo(0, document.body.scrollHeight);
   }
   function poll() {
     polling = true;
