@@ -217,3 +217,19 @@ def test_web_settings_are_validated(data_dir: Path) -> None:
     with pytest.raises(SettingsError, match="SAPAR_WEB_PORT"):
         load_settings({"SAPAR_DATA_DIR": str(data_dir), "SAPAR_WEB_PORT": "99999"},
                       env_file=None)
+
+
+async def test_idle_sessions_expire_with_their_messages(app, runtime) -> None:
+    async with WebPerson(app) as person:
+        await person.open("/?lang=en")
+        await person.say(QUESTIONS["en"])
+        front = app.state.front
+        assert front.chat.expire() == 0  # in use: kept
+        for table, column in (("web_sessions", "last_seen"), ("web_messages", "at"),
+                              ("web_resume", "created_at")):
+            runtime.db.execute(f"UPDATE {table} SET {column} = '2020-01-01T00:00:00+00:00'")
+        runtime.db.conn.commit()
+        assert front.chat.expire() == 1
+        assert runtime.db["web_messages"].count == 0 and runtime.db["users"].count == 0
+        await person.open("/")
+        assert QUESTIONS["en"] not in person.text()  # the old cookie leads nowhere

@@ -202,9 +202,9 @@ class WebFront:
         _ = gettext_for(language)
         if sid is None or form is None or not self.keys.csrf_ok(sid, form.get("csrf")):
             return self._refuse(request, 403, _(STALE))
-        allowed, _warn = self.per_address.allow(self._address(request))  # type: ignore[arg-type]
+        allowed, _warn = self.per_address.allow(self._address(request))
         if allowed:
-            allowed, _warn = self.per_session.allow(sid)  # type: ignore[arg-type]
+            allowed, _warn = self.per_session.allow(sid)
         if not allowed:
             return self._refuse(request, 429, _(FLOOD))
         try:
@@ -282,7 +282,7 @@ class WebFront:
         """Come back to a chat with a one-time resume code."""
         async def act(sid: str, form: dict[str, str], language: str) -> TurnView | Response:
             _ = gettext_for(language)
-            allowed, _warn = self.resume_tries.allow(self._address(request))  # type: ignore
+            allowed, _warn = self.resume_tries.allow(self._address(request))
             if not allowed:
                 return self._refuse(request, 429, _(FLOOD))
             resumed = self.chat.resume(sid, form.get("code", "")[:40])

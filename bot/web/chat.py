@@ -16,10 +16,11 @@ from bot.runtime import Runtime
 from bot.storage import erase_deleted
 from bot.web.handoff import WebHandoff
 from bot.web.inbox import Waiters
-from bot.web.security import clean_text
+from bot.web.security import clean_text, new_session_id
 from bot.web.store import WebStore
 from content.i18n import gettext_for
 from nlu.intents import LANGUAGES
+from nlu.types import Parse
 
 logger = logging.getLogger(__name__)
 
@@ -105,9 +106,9 @@ class WebChat:
             self.store.seen(sid)
             return await self._turn(sid, user_key, Incoming(action=action[:64] or "invalid"))
 
-    async def _turn(self, sid: str, user_key: str, incoming: Incoming, parse: object = None
-                    ) -> TurnView:
-        result = self.service.handle_key(user_key, incoming, parse)  # type: ignore[arg-type]
+    async def _turn(self, sid: str, user_key: str, incoming: Incoming,
+                    parse: Parse | None = None) -> TurnView:
+        result = self.service.handle_key(user_key, incoming, parse)
         view = TurnView()
         forgetting = result.outcome.effect("forget") is not None
         for reply in result.outcome.replies:
@@ -166,8 +167,6 @@ class WebChat:
         if user_key is None:
             return None
         self.store.end_sessions(user_key)
-        from bot.web.security import new_session_id
-
         fresh = new_session_id()
         self.store.bind(fresh, user_key)
         language = self.service.state_of(user_key).language
