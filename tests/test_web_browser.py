@@ -108,6 +108,7 @@ def make_browser(javascript: bool = True):  # -> selenium WebDriver
                      "--disable-sync", "--no-first-run", "--disable-dev-shm-usage",
                      f"--user-data-dir={profile}", f"--window-size={PHONE[0]},{PHONE[1]}"):
         options.add_argument(argument)
+    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
     if not javascript:
         options.add_experimental_option(
             "prefs", {"profile.managed_default_content_settings.javascript": 2})
@@ -158,6 +159,13 @@ def shot(driver, name: str) -> None:
     driver.save_screenshot(str(SCREENSHOTS / f"{name}.png"))
 
 
+def assert_clean_console(driver) -> None:
+    """Fail on any script error or Content-Security-Policy violation the page caused."""
+    problems = [entry["message"] for entry in driver.get_log("browser")
+                if entry["level"] == "SEVERE" and "favicon" not in entry["message"]]
+    assert not problems, problems
+
+
 def bubbles(driver) -> int:
     """Return how many messages the page shows."""
     return len(driver.find_elements("css selector", "#log .m"))
@@ -180,6 +188,7 @@ def test_choose_a_language_ask_and_press_a_button(served, browser, language) -> 
 
     WebDriverWait(browser, 30).until(lambda d: bubbles(d) > before)
     shot(browser, f"{language}-3-more")
+    assert_clean_console(browser)
 
 
 def test_stay_calculator(served, browser) -> None:
@@ -232,6 +241,7 @@ def test_hand_off_operator_reply_arrives_live_then_hide(served, browser) -> None
     WebDriverWait(browser, 30, ignored_exceptions=(StaleElementReferenceException,)).until(
         lambda d: "кайсы шаардасыз" not in d.find_element("tag name", "body").text)
     assert "Салам! Мен Сапармын" in browser.find_element("tag name", "body").text
+    assert_clean_console(browser)
     shot(browser, "ky-6-after-hide")
 
 
