@@ -88,4 +88,3 @@ class WebInbox:
         if payload.get("desk_message_id"):
             self.cases.link(case.case_code, message_id, payload["desk_message_id"], "to_user")
         self.waiters.notify(case.user_key)
-        await asyncio.sleep(0)
