@@ -1,4 +1,4 @@
-"""`python -m bot [console|telegram|migrate|converse|check|backup|restore|rotate-key|metrics]`.
+"""`python -m bot [console|telegram|web|migrate|converse|check|backup|restore|rotate-key|metrics]`.
 
 Without a command: the Telegram bot when a token is set, else the console chat. Exit codes:
 0 done, 1 failed or crashed (a supervisor may restart), 78 bad configuration (it may not).
@@ -25,6 +25,12 @@ def main(argv: list[str] | None = None) -> int:
     console.add_argument("--lang", choices=("ky", "ru", "en"), default=None,
                          help="start in this language (default: follow each message)")
     commands.add_parser("telegram", help="run the Telegram bot (needs TELEGRAM_BOT_TOKEN)")
+    web = commands.add_parser("web", help="serve the web chat (and Telegram too when "
+                              "TELEGRAM_BOT_TOKEN is set)")
+    web.add_argument("--host", default=None, help="listen address (default SAPAR_WEB_HOST, "
+                     "127.0.0.1)")
+    web.add_argument("--port", type=int, default=None, help="listen port (default "
+                     "SAPAR_WEB_PORT, 8080)")
     commands.add_parser("migrate", help="create or upgrade the database, then exit")
     commands.add_parser("converse", add_help=False,
                         help="play conversation files (docs/conversations.md) and print the "
@@ -78,6 +84,10 @@ def _serve(command: str, args: argparse.Namespace, settings: Settings) -> int:
     try:
         if command == "telegram":
             return _run_telegram(settings)
+        if command == "web":
+            from bot.web.serve import run_web
+
+            return run_web(settings, args.host, args.port)
         from bot.console import run_console
         from bot.runtime import build_runtime
 

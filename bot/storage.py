@@ -56,8 +56,10 @@ def m004_quarantine(db: Database) -> None:
 
 
 def registered_migrations() -> list[Migrations]:
-    """Return every migration set, core first (hotline registers its own)."""
-    sets = [core_migrations]
+    """Return every migration set, core and web first (hotline registers its own)."""
+    from bot.web.schema import web_migrations
+
+    sets = [core_migrations, web_migrations]
     try:
         from hotline.schema import hotline_migrations
     except ImportError:
