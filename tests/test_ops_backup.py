@@ -21,7 +21,7 @@ from hotline.cases import CaseStore
 from hotline.crypto import ChatIdCipher
 from hotline.outbox import DESK, Outbox
 
-KEY = "k" * 40
+KEY = "Zr4Tq9Lw2Xp7Nc5Vb8Hm3Jk6Sd1Fg0Ay"  # random-looking: weak keys are refused
 PERSON = 4_400_001
 
 
@@ -212,6 +212,6 @@ def test_restore_warns_when_the_key_does_not_match(tmp_path: Path, live: Setting
     copy = backup(live, tmp_path / "copy.db").path
     monkeypatch.chdir(tmp_path)
     monkeypatch.setenv("SAPAR_DATA_DIR", str(tmp_path / "elsewhere"))
-    monkeypatch.setenv("SAPAR_SECRET_KEY", "a different key, long enough to pass")
+    monkeypatch.setenv("SAPAR_SECRET_KEY", "Another7Key9Quite4Random2Looking5Xy")
     assert main(["restore", str(copy)]) == 78
     assert "cannot decrypt the restored chat ids" in capsys.readouterr().err

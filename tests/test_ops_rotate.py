@@ -16,7 +16,7 @@ from bot.storage import open_database
 from hotline.cases import CaseStore
 from hotline.crypto import ChatIdCipher
 
-OLD, NEW = "o" * 40, "n" * 40
+OLD, NEW = "Old4Key8Rq2Wz7Xc5Vb9Nm3Lk6Jh1Gf0Ds", "New7Key3Tp9Yu2Io5Pa8Sd4Fg6Hj1Kl0Zx"
 WITH_CASE, WITHOUT_CASE = 6_600_001, 6_600_002
 
 

@@ -16,6 +16,7 @@ from bot.web.markup import safe_html
 from bot.web.page import STATIC
 from bot.web.security import MAX_TEXT, clean_text
 from content.answers import get_answer
+from tests.auxil.telegram import TEST_SECRET_KEY
 from tests.auxil.web import WebPerson, web_runtime_dump
 
 QUESTIONS = {
@@ -29,8 +30,8 @@ ADDRESS = "198.51.100.23"
 @pytest.fixture
 def runtime(data_dir: Path, parser):
     """Return a runtime on a fresh data dir with the real parser, no Telegram."""
-    settings = load_settings({"SAPAR_DATA_DIR": str(data_dir), "SAPAR_SECRET_KEY": "w" * 40},
-                             env_file=None)
+    settings = load_settings(
+        {"SAPAR_DATA_DIR": str(data_dir), "SAPAR_SECRET_KEY": TEST_SECRET_KEY}, env_file=None)
     built = build_runtime(settings, parser=parser)
     yield built
     built.db.close()
