@@ -65,9 +65,9 @@ WHAT_NOW = _any(
     r"что (же )?(мне |нам )?(теперь |сейчас |дальше )?(делать|делать теперь)",
     r"что дальше", r"^(а|и) (что )?дальше", r"^и что\b", r"как (мне |нам )?быть",
     r"что (мне |нам )?(теперь|сейчас)\b", r"помоги(те)?\b",
-    r"эмне (кылам|кылабыз|кылыш|кылсам|кылсак|кылышым|кылуу)", r"^эми эмне", r"андан кийин",
+    r"эмне (кыл\w*)", r"^эми эмне", r"андан кийин", r"^анан\b", r"^andan kiiin\b",
     r"жардам (бер|бериниз|бергиле|керек)", r"кантем\b", r"эмне иш кылам",
-    r"emne (kylam|kylabyz|kylysh|kylsam|kyl)", r"^emi emne", r"jardam (ber|kerek)",
+    r"emne (kyl\w*)", r"^emi emne", r"jardam (ber|kerek)", r"^anan\b",
     r"\bwhat (now|next)\b", r"\bwhat (do|should|can|shall) (i|we) do\b", r"\band then\b",
     r"\b(а|и) (что )?дальше\b", r"\bанан (эмне|эмнe)\b", r"\banan emne\b",
     r"\bnow what\b", r"\bhelp me\b", r"\bplease help\b", r"^help\b", r"\bwhat is the next step",
@@ -113,8 +113,7 @@ def asks_what_now(text: str) -> bool:
 
 YES_WORDS = frozenset({"да", "ага", "угу", "конечно", "ооба", "ообо", "оо", "ooba", "ha", "xa",
                        "yes", "yeah", "yep", "y", "da"})
-NO_WORDS = frozenset({"нет", "неа", "не", "жок", "жоқ", "jok", "zhok", "net", "no", "nope",
-                      "n"})
+NO_WORDS = frozenset({"нет", "неа", "жок", "jok", "zhok", "net", "no", "nope", "n"})
 
 
 def yes_or_no(text: str) -> str | None:
@@ -128,6 +127,11 @@ def yes_or_no(text: str) -> str | None:
     if words[0] in NO_WORDS:
         return "no"
     return None
+
+
+def names_a_rule(text: str) -> bool:
+    """Return True when a message speaks of a rule ("what is the 90-day rule")."""
+    return bool(RULE_WORDS.search(fold(text)))
 
 
 def asks_to_count(text: str) -> bool:
@@ -165,7 +169,10 @@ PRESENT_PLACE = _any(
     r"\b(i am|im|we are|were|he is|hes|she is|shes|they are|i live|we live|i work|we work|"
     r"living|working|stuck|staying)\s+(now\s+)?(in|at)\b",
     r"\b(here|now) in\b",
+    r"^(we are|were|i am|im|we work|i work)\b.{0,30}\b(in|at)\b",
 )
+# "the 90-day rule": a number of days that names a rule, not a stay
+RULE_WORDS = _any(r"\brule\b", r"правил", r"эреже", r"\bereje", r"\bpravil", r"закон", r"мыйзам")
 KY_LOCATIVE = re.compile(r"(да|де|до|та|те|то|da|de|do|ta|te|to)(мын|бын|быз|мыз|сын|сыз|"
                          r"myn|byn|byz|myz|dagy|дагы|гы|ky)?$")
 

@@ -152,12 +152,12 @@ def on_text(turn: Turn, text: str) -> bool:
     """Accept a typed yes, no or "I don't know" as an answer; explain when not understood."""
     intent = turn.parse.intent if turn.parse else None
     step = turn.state.step or ""
-    said = TYPED_ANSWERS.get(intent or "") or cues.yes_or_no(text)
-    if said and step.isdigit():
-        return on_action(turn, [step, said])
     if intent == "dont_understand" and step.isdigit():
         explain(turn, int(step))
         return True
+    said = TYPED_ANSWERS.get(intent or "") or cues.yes_or_no(text)
+    if said and step.isdigit():
+        return on_action(turn, [step, said])
     turn.state.end_flow()
     return False
 

@@ -76,7 +76,8 @@ def read_facts(turn: Turn) -> StayFacts:
                 dates.append(TypedDate(date.fromisoformat(str(entity.value)), entity.flags))
             except ValueError:
                 continue
-        elif entity.entity == "number_of_days" and days is None:
+        elif entity.entity == "number_of_days" and days is None and not cues.names_a_rule(
+                turn.text):  # "the 90-day rule" is no stay of 90 days
             days = int(entity.value)
         elif entity.entity == "duration" and duration is None and isinstance(entity.value, dict):
             duration, duration_text = int(entity.value.get("days", 0)) or None, entity.text
