@@ -267,6 +267,7 @@ def run(
     csv_path: Path | None = RESULTS_CSV,
     rasa: str | None = None,
     log: Callable[[str], None] | None = None,
+    time_training: bool = True,
 ) -> list[Row]:
     """Measure every engine, print the table, append the figures to `csv_path`."""
     from bench.rasa_server import rasa_running, rasa_url
@@ -289,7 +290,7 @@ def run(
         say(f"no Rasa server answers at {url}: Rasa column '{NOT_RUNNING}'")
         results["rasa"] = NOT_RUNNING
     embedded = results["embedded"]
-    if isinstance(embedded, dict) and not quick:
+    if isinstance(embedded, dict) and not quick and time_training:
         say("training the embedded model from scratch (into a temporary folder) to time it")
         embedded["training_s"] = _training_seconds()
     rows = build_rows(results)
