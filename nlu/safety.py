@@ -156,6 +156,7 @@ _MEDIUM_SKEL = _compile(
             r"\b(vihodit|viti|uiti) nelzia\b",
             r"\b(chiga|kete|kacha|kachip) alba\w*",
             r"\buruksat jok\b",
+            r"\bchig\w* bolboi\w*",
         ),
         "guards": (r"\bohran\w*", r"\bkuzotchu\w*", r"\bkaraul\w*"),
         "held": (
@@ -174,7 +175,8 @@ _MEDIUM_SKEL = _compile(
         ),
         "sold": (r"\bprodal\w*|\bprodadut\b", r"\bsatip jiber\w*"),
         "pursued": (r"\bgonia(t|c)\w*", r"\bishut\b", r"\bizdep\b", r"\blomi(t|c)\w*"),
-        "sexual": (r"\btrogaet\b", r"\bpristaet\b", r"\basilip\b"),
+        "sexual": (r"\btrogaet\b", r"\btrogal\w*", r"\bpristaet\b", r"\basilip\b",
+                   r"\bti?ishti\b", r"\bkarmalap\b"),
         "secret": (r"\btaikom\b|\btaino\b", r"\bjashirun\b", r"\botobrali telefon\w*"),
         "fear": (r"\bstrashno\b", r"\bboius\b", r"\bkorkup\b"),
     }
@@ -200,7 +202,7 @@ _MEDIUM_EN = _compile(
         ),
         "sold": (r"\bsold\b",),
         "pursued": (r"\b(chasing|searching for|looking for) (me|us)\b", r"\bhiding\b"),
-        "sexual": (r"\btouch(es)? me\b", r"\bsleep with\b"),
+        "sexual": (r"(?<!in )\btouch(es|ed|ing)?\b", r"\bsleep with\b"),
         "secret": (r"\bsecretly\b",),
         "fear": (r"\b(scared|afraid)\b",),
     }
@@ -316,12 +318,22 @@ _LEGAL = re.compile(
     r"ban|police|deport\w*|migration|court|visa|viza\w*|kara tizme\w*)\b"
 )
 _LEGAL_FEARS = ("fear", "cant_leave", "threat")
+# Documents held: not danger alone, but one more sign next to others ("took our passports,
+# we cannot go out, we are scared").
+_DOCUMENTS = re.compile(
+    r"\b(pasport\w*|dokument\w*) (\w+ )?(alip|karma|zabral|otobral|derj)\w*|"
+    r"\b(zabral\w*|otobral\w*|derj\w*|alip al\w*|karmap tur\w*) (\w+ )?(pasport\w*|dokument\w*)|"
+    r"\b(keeps?|holds?|took|has|kept|taken) (away )?(our|my|their|her|his|all|the) "
+    r"(passports?|documents|papers|phones?)\b"
+)
 _NEGATED = re.compile(
     r"\b(ne zaper\w*|ne bi(iut|iet|li)|nikto ne (bi|zap)\w*|kamap koigon jok|urgan jok|"
     r"not (locked|beaten|held|kept)|nobody (beats|locks|holds)|(can|i can) go out)\b"
 )
 
 
+WEAK_CONCEPTS = 3
+"""Distinct weaker signs in the present that make a possible danger on their own."""
 LONG_TWO_MEDIUM = 0.2
 LONG_ONE_MEDIUM = 0.35
 """Classifier support a long message's weaker signs need (short messages: `SafetyPolicy`)."""
@@ -358,8 +370,9 @@ def assess(parts: list[str], p_urgent: float, policy: SafetyPolicy = DEFAULT_POL
         _LEGAL.search(skeleton(p) + " " + normalize(p)) for p in parts
     )
     past = story_past = False
-    strong_now = weak_now = told = False
+    strong_now = weak_now = told_past = False
     medium_now = 0
+    concepts_now: set[str] = set()
     for part in parts:
         skel, norm = skeleton(part), normalize(part)
         found = signals(part)
@@ -377,12 +390,14 @@ def assess(parts: list[str], p_urgent: float, policy: SafetyPolicy = DEFAULT_POL
             medium = tuple(m for m in medium if m not in _LEGAL_FEARS)
         elif not strong and legal_story:
             medium = tuple(m for m in medium if m not in ("threat", "fear"))
-        if not (strong or medium):
-            told = told or bool(_TOLD_PAST.search(skel) or _TOLD_PAST.search(norm))
-            continue
-        told = True
         in_past = past or (safe and not now_marked)
+        if not in_past and (_DOCUMENTS.search(skel) or _DOCUMENTS.search(norm)):
+            concepts_now.add("documents")
+        if not (strong or medium):
+            told_past = told_past or bool(_TOLD_PAST.search(skel) or _TOLD_PAST.search(norm))
+            continue
         if in_past:
+            told_past = True
             continue
         conditional = bool(_IF.search(skel) or _IF.search(norm))
         if strong and not found.general and not (conditional and not found.medium):
@@ -390,6 +405,7 @@ def assess(parts: list[str], p_urgent: float, policy: SafetyPolicy = DEFAULT_POL
         elif strong:
             weak_now = weak_now or p_urgent >= policy.strong_general or bool(medium)
         medium_now += len(medium)
+        concepts_now.update(medium)
     story_past = story_past or safe
     if strong_now:
         return Urgency("now", True, story_past)
@@ -397,10 +413,13 @@ def assess(parts: list[str], p_urgent: float, policy: SafetyPolicy = DEFAULT_POL
     two, one = (LONG_TWO_MEDIUM, LONG_ONE_MEDIUM) if len(parts) > 1 else (
         policy.two_medium, policy.one_medium
     )
-    if (medium_now >= 2 and p_urgent >= two) or (medium_now and p_urgent >= one):
+    # Three different signs at once (held, cannot go out, touched, afraid...) are a possible
+    # danger whatever the classifier says.
+    several = len(concepts_now) >= WEAK_CONCEPTS
+    if (medium_now >= 2 and p_urgent >= two) or (medium_now and p_urgent >= one) or several:
         weak_now = True
     if weak_now:
         return Urgency("weak", False, story_past)
-    if told:
+    if told_past:
         return Urgency("past", False, story_past)
     return Urgency("none", False, story_past)
