@@ -239,8 +239,11 @@ def _concepts(
 
 def signals(text: str) -> DangerSignals:
     """Find the danger concepts in one message (any script)."""
-    skel = skeleton(text)
-    norm = normalize(text)
+    return _signals(skeleton(text), normalize(text))
+
+
+def _signals(skel: str, norm: str) -> DangerSignals:
+    """Find the danger concepts given a text's skeleton and normalised form."""
     strong = _concepts(skel, norm, _STRONG_SKEL, _STRONG_EN)
     medium = _concepts(skel, norm, _MEDIUM_SKEL, _MEDIUM_EN)
     general = bool(_GENERAL.search(skel) or _GENERAL.search(norm))
@@ -363,19 +366,17 @@ def assess(parts: list[str], p_urgent: float, policy: SafetyPolicy = DEFAULT_POL
     """
     if not parts:
         return Urgency("none")
-    safe = any(_is(_SAFE, _SAFE_EN, skeleton(p), normalize(p)) for p in parts)
+    seen = [(skeleton(p), normalize(p)) for p in parts]
+    safe = any(_is(_SAFE, _SAFE_EN, skel, norm) for skel, norm in seen)
     # In a story, a threat or fear may name the law a few clauses away ("if I quit he will call
     # the migration police ... he keeps threatening").
-    legal_story = len(parts) > 1 and any(
-        _LEGAL.search(skeleton(p) + " " + normalize(p)) for p in parts
-    )
+    legal_story = len(parts) > 1 and any(_LEGAL.search(f"{sk} {no}") for sk, no in seen)
     past = story_past = False
     strong_now = weak_now = told_past = False
     medium_now = 0
     concepts_now: set[str] = set()
-    for part in parts:
-        skel, norm = skeleton(part), normalize(part)
-        found = signals(part)
+    for skel, norm in seen:
+        found = _signals(skel, norm)
         now_marked = _is(_NOW, _NOW_EN, skel, norm)
         if _is(_PAST, _PAST_EN, skel, norm):
             past = story_past = True
