@@ -184,7 +184,9 @@ def decide(
         # unless a long message gives the classifier little to go on.
         if level == "past" or urgency.story_past:
             level = "past"
-        elif len(part_probs) <= 1 or p_urgent >= LONG_CLASSIFIER_ALONE:
+        elif not urgency.dismissed and (
+            len(part_probs) <= 1 or p_urgent >= LONG_CLASSIFIER_ALONE
+        ):
             level = "weak"
     if level not in ("now", "weak") and u >= 0 and probs[u] > 0:
         # Not danger now: urgent_danger leaves the ranking; danger told as a past event is a

@@ -317,7 +317,7 @@ _TOLD_PAST = re.compile(
 )
 # Fear of the law, not of a person: "afraid of the ban", "he threatens to call the police".
 _LEGAL = re.compile(
-    r"\b(zapret\w*|deport\w*|vidvor\w*|migratsion\w*|politsi\w*|militsi\w*|sud\w*|"
+    r"\b(zapret\w*|deport\w*|vidvor\w*|migra(ts|c)ion\w*|politsi\w*|militsi\w*|sud\w*|"
     r"ban|police|deport\w*|migration|court|visa|viza\w*|kara tizme\w*)\b"
 )
 _LEGAL_FEARS = ("fear", "cant_leave", "threat")
@@ -350,6 +350,8 @@ class Urgency:
     strong_now: bool = False
     story_past: bool = False
     """The message tells its story in the past or says the person is home or safe now."""
+    dismissed: bool = False
+    """Danger words were found but explained away (negated, or fear of the law)."""
 
 
 def _is(pattern: re.Pattern[str], other: re.Pattern[str], skel: str, norm: str) -> bool:
@@ -375,6 +377,7 @@ def assess(parts: list[str], p_urgent: float, policy: SafetyPolicy = DEFAULT_POL
     strong_now = weak_now = told_past = False
     medium_now = 0
     concepts_now: set[str] = set()
+    dismissed = False
     for skel, norm in seen:
         found = _signals(skel, norm)
         now_marked = _is(_NOW, _NOW_EN, skel, norm)
@@ -394,6 +397,9 @@ def assess(parts: list[str], p_urgent: float, policy: SafetyPolicy = DEFAULT_POL
         in_past = past or (safe and not now_marked)
         if not in_past and (_DOCUMENTS.search(skel) or _DOCUMENTS.search(norm)):
             concepts_now.add("documents")
+        dismissed = dismissed or (
+            (bool(found.strong) or bool(found.medium)) and not (strong or medium)
+        )
         if not (strong or medium):
             told_past = told_past or bool(_TOLD_PAST.search(skel) or _TOLD_PAST.search(norm))
             continue
@@ -423,4 +429,4 @@ def assess(parts: list[str], p_urgent: float, policy: SafetyPolicy = DEFAULT_POL
         return Urgency("weak", False, story_past)
     if told_past:
         return Urgency("past", False, story_past)
-    return Urgency("none", False, story_past)
+    return Urgency("none", False, story_past, dismissed)
