@@ -77,6 +77,9 @@ _STRONG_SKEL = _compile(
             r"\bolos(un|uz)\b",
             r"\bbichak\w*",
             r"\bkural\w*",
+            r"\bbit(a|i|oi|ami)\b",
+            r"\bruj(e|ia|iem)\b|\boruji\w*",
+            r"\bmiltik\w*",
         ),
         "sexual": (
             r"\bprostitu\w*",
@@ -119,7 +122,7 @@ _STRONG_EN = _compile(
         "kill_threat": (
             r"\b(kill|killed|killing|kills) (me|us|him|her|them|you|my|everyone)\b",
             r"\b(will|to|gonna|going to) kill\b",
-            r"\b(knife|gun|guns)\b",
+            r"\b(knife|knives|gun|guns|bats?|baseball bats?|weapons?|armed)\b",
             r"\bbury me\b",
             r"\bbreak (my|his|her|our|your) legs\b",
         ),
@@ -167,7 +170,10 @@ _MEDIUM_SKEL = _compile(
             r"\burdap\b",
             r"\balip ket(ishti|ti|ishiptir)\b",
             r"\bsalip ketishti\b",
-            r"\buvezli\b|\bvezut\b",
+            r"\buvezli\b|\bvezut\b|\buvez(ut|et)\b|\bpovez(ut|et)\b|\buvoz\w*",
+            r"\b(doljni|doljen|doljna|zastavliaiut) (\w+ )?(ehat|poehat|idti|uehat) s nimi\b",
+            r"\balip ket(ishet|et|ebiz|ishpekchi)\b",
+            r"\bbiz menen baras\w*",
             r"\bzastavlia\w*",
             r"\bmajburla\w*",
             r"\bkaitar(ishpait|bai)\w*",
@@ -197,6 +203,8 @@ _MEDIUM_EN = _compile(
             r"\b(closed|close) (us|me)\b",
             r"\bforce[ds]?\b",
             r"\btook my (daughter|son|sister|brother|wife|girlfriend|child|kid)\b",
+            r"\b(must|have to|forced to|make us|made us) go with them\b",
+            r"\btake (us|me|her|him) (away|to another)\b",
             r"\bbasement\b",
             r"\bno windows?\b",
         ),
@@ -212,7 +220,8 @@ _MEDIUM_EN = _compile(
 _GENERAL = re.compile(
     r"\b(what is|what are|signs?|priznak\w*|belgiler\w*|degen emne|chto takoe|"
     r"is it (legal|normal|allowed|trafficking)|zakono li|imeiut pravo|ukugu bar\w*|can they|"
-    r"mojet li|mojno li|test\w*|emes\w*bi)\b"
+    r"mojet li|mojno li|test\w*|emes\w*bi|emneni bildir\w*|chto oznacha\w*|chto znachit|"
+    r"what does|what do (these|they|those) mean)\b"
 )
 
 
@@ -395,7 +404,9 @@ def assess(parts: list[str], p_urgent: float, policy: SafetyPolicy = DEFAULT_POL
         elif not strong and legal_story:
             medium = tuple(m for m in medium if m not in ("threat", "fear"))
         in_past = past or (safe and not now_marked)
-        if not in_past and (_DOCUMENTS.search(skel) or _DOCUMENTS.search(norm)):
+        # A general question ("what do threats, documents taken... mean") is not a situation.
+        situation = not in_past and not found.general
+        if situation and (_DOCUMENTS.search(skel) or _DOCUMENTS.search(norm)):
             concepts_now.add("documents")
         dismissed = dismissed or (
             (bool(found.strong) or bool(found.medium)) and not (strong or medium)
@@ -412,7 +423,8 @@ def assess(parts: list[str], p_urgent: float, policy: SafetyPolicy = DEFAULT_POL
         elif strong:
             weak_now = weak_now or p_urgent >= policy.strong_general or bool(medium)
         medium_now += len(medium)
-        concepts_now.update(medium)
+        if situation:
+            concepts_now.update(medium)
     story_past = story_past or safe
     if strong_now:
         return Urgency("now", True, story_past)
