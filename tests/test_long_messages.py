@@ -3,6 +3,8 @@ and the two conversational intents (dont_understand, dont_know)."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from nlu import artefact
@@ -214,3 +216,26 @@ def test_dont_understand_and_dont_know(
     embedded: EmbeddedParser, text: str, intent: str
 ) -> None:
     assert embedded.parse(text).intent == intent
+
+
+# ---------------------------------------------------------------- the training stories
+
+
+def test_the_committed_training_stories_are_what_the_parts_compose(tmp_path: Path) -> None:
+    from nlu.data import NLU_DIR
+    from nlu.stories import write
+
+    for language in ("ky", "ru", "en"):
+        (tmp_path / language).mkdir()
+    for path in write(tmp_path):
+        committed = NLU_DIR / path.parent.name / path.name
+        assert committed.read_text(encoding="utf-8") == path.read_text(encoding="utf-8"), (
+            f"{committed} differs from its parts: run python -m nlu.stories"
+        )
+
+
+def test_no_real_style_test_message_is_in_the_training_data() -> None:
+    from nlu.data import load_training
+
+    training = {e.text.strip().lower() for e in load_training()}
+    assert not [c.text for c in load_cases() if c.text.strip().lower() in training]
