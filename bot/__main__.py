@@ -1,4 +1,5 @@
-"""`python -m bot [console|telegram]`: the Telegram bot when a token is set, else the console."""
+"""`python -m bot [console|telegram|migrate|converse]`: the Telegram bot when a token is set, else
+the console."""
 
 from __future__ import annotations
 
@@ -17,7 +18,16 @@ def main(argv: list[str] | None = None) -> int:
                          help="start in this language (default: follow each message)")
     commands.add_parser("telegram", help="run the Telegram bot (needs TELEGRAM_BOT_TOKEN)")
     commands.add_parser("migrate", help="create or upgrade the database, then exit")
-    args = parser.parse_args(argv)
+    commands.add_parser("converse", add_help=False,
+                        help="play conversation files (docs/conversations.md) and print the "
+                             "pass rate per language")
+    args, rest = parser.parse_known_args(argv)
+    if args.command == "converse":
+        from bot.conversations import main as converse
+
+        return converse(rest)
+    if rest:
+        parser.error(f"unrecognized arguments: {' '.join(rest)}")
 
     settings = settings_for_command()
     if settings is None:

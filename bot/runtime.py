@@ -45,7 +45,8 @@ def build_runtime(settings: Settings, parser: Parser | None = None) -> Runtime:
 
     db = open_database(settings.database_path)
     parser = parser or load_parser(settings.nlu_engine, settings.rasa_url)
-    dialogue = Dialogue(parser, clarify_below=CLARIFY_BELOW)
+    dialogue = Dialogue(parser, clarify_below=CLARIFY_BELOW,
+                        situation_days=settings.situation_days)
     pseudonymizer = Pseudonymizer(settings.secret_key)
     service = ChatService(db, dialogue, pseudonymizer, settings.default_language)
     return Runtime(settings, db, parser, dialogue, service, pseudonymizer)

@@ -44,6 +44,7 @@ class Settings:
     office_days: tuple[int, ...]
     claim_timeout_minutes: int
     retention_days: int
+    situation_days: int
     log_level: str
 
     @property
@@ -182,6 +183,7 @@ def load_settings(environ: Mapping[str, str] | None = None,
         office_days=_office_days(env),
         claim_timeout_minutes=_int(env, "SAPAR_CLAIM_TIMEOUT_MINUTES", 15, minimum=1) or 15,
         retention_days=_int(env, "SAPAR_RETENTION_DAYS", 30, minimum=1) or 30,
+        situation_days=_int(env, "SAPAR_SITUATION_DAYS", 7, minimum=1) or 7,
         log_level=log_level,
     )
 

@@ -34,6 +34,12 @@ class Answer:
     sources: tuple[Source, ...]
     last_verified: date
     family: str | None = None
+    countries: tuple[str, ...] = ()  # the countries the text is written for; () = any
+    country: str | None = None       # the country of this variant; None for the base text
+
+    def fits(self, country: str | None) -> bool:
+        """Return True when the text holds for someone in `country` (None = unknown)."""
+        return not self.countries or country is None or country in self.countries
 
 
 class ContentError(ValueError):
@@ -79,6 +85,7 @@ def build_answer(intent: str, language: str, raw: dict) -> Answer:
         sources=sources,
         last_verified=_as_date(raw["last_verified"]),
         family=str(raw["family"]).strip() if raw.get("family") else None,
+        countries=tuple(str(code) for code in raw.get("countries") or ()),
     )
 
 
@@ -95,8 +102,9 @@ def load_answers(language: str, root: Path = CONTENT_DIR) -> dict[str, Answer]:
     return answers
 
 
-def get_answer(intent: str, language: str) -> Answer | None:
-    """Return the answer for an intent in a language, or None when there is none."""
+def get_answer(intent: str, language: str, country: str | None = None) -> Answer | None:
+    """Return the answer for an intent in a language (the variant for `country` when there is
+    one), or None when there is none."""
     if language not in LANGUAGES:
         return None
     return load_answers(language).get(intent)

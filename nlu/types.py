@@ -8,13 +8,17 @@ from typing import Any, Protocol
 
 @dataclass(frozen=True)
 class Entity:
-    """One extracted entity: `value` is normalised (ISO date, int days, region key, money dict)."""
+    """One extracted entity: `value` is normalised (ISO date, int days, region key, money dict).
+
+    `flags` qualify it, e.g. a date's "no_year", "relative", "traditional_month", "entry".
+    """
 
     entity: str
     value: Any
     text: str = ""
     start: int = -1
     end: int = -1
+    flags: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -26,6 +30,8 @@ class Parse:
     language: str
     entities: tuple[Entity, ...] = ()
     ranking: tuple[tuple[str, float], ...] = field(default=())
+    needs: tuple[str, ...] = ()  # the distinct topics a message clearly holds, first = main
+    urgency: str = "none"  # "now" | "weak" | "past" | "none": how present a danger is
 
     def entity_values(self, name: str) -> list[Any]:
         """Return the values of every entity of type `name`, in message order."""

@@ -363,7 +363,7 @@ def test_stale_screening_button_repeats_the_current_question(language: str) -> N
     asked = chat.press("check:1:yes").replies[0].text  # now at question 3
     assert chat.state.step == "2"
     outcome = chat.press("check:1:no")  # question 2 again, from an old message
-    assert outcome.replies[-1].actions() == ["check:2:yes", "check:2:no", "menu"]
+    assert outcome.replies[-1].actions() == ["check:2:yes", "check:2:no", "check:2:unsure", "menu"]
     assert outcome.replies[-1].text == asked
     outcome = chat.press("check:5:yes")
     assert outcome.replies[-1].text == asked
@@ -631,7 +631,7 @@ def test_screening_nine_questions_and_a_private_result(
     outcomes = run_check(chat, yes_at)
     questions = [o.replies[-1] for o in outcomes[:-1]]
     assert [q.actions() for q in questions] == [
-        [f"check:{i}:yes", f"check:{i}:no", "menu"] for i in range(9)]
+        [f"check:{i}:yes", f"check:{i}:no", f"check:{i}:unsure", "menu"] for i in range(9)]
     assert [q.text.split(".")[0] for q in questions] == [f"{i}/9" for i in range(1, 10)]
 
     summary = chat.state.screening_summary

@@ -67,30 +67,66 @@ def follow_up_buttons(turn: Turn, intent: str) -> list[Button]:
 
 
 def show_answer(turn: Turn, intent: str) -> None:
-    """Reply with the short answer of a topic."""
+    """Reply with the short answer of a topic, for the country the person is in."""
     _ = turn._
-    answer = get_answer(intent, turn.language)
+    state = turn.state
+    country = state.country
+    answer = get_answer(intent, turn.language, country)
     if answer is None:
         turn.say(_("I have no answer on this yet. You can talk to a person."),
                  [Button(_("Talk to a person"), "human"), Button(_("Menu"), "menu")])
         return
-    body = answer.family if turn.state.family_mode and answer.family else answer.short
-    turn.state.last_intent = intent
+    state.last_intent = intent
+    if intent in state.situation.pending:
+        state.situation.pending.remove(intent)
+    if not answer.fits(country):
+        show_country_note(turn, intent, country)
+        return
+    body = answer.family if state.family_mode and answer.family else answer.short
     rows: list[list[Button]] = []
     follow = follow_up_buttons(turn, intent)
     if follow:
         rows.append(follow)
+    rows.extend(pending_needs(turn))
     nav = [Button(_("Menu"), "menu")]
     if answer.more:
         nav.insert(0, Button(_("More"), actions.make("more", intent, turn.language)))
+    if state.situation.danger and intent != "urgent_danger":
+        nav.insert(0, Button(_("Talk to a person"), "human"))
     rows.append(nav)
-    turn.say(f"{body}\n\n{source_line(turn, answer)}", *rows)
+    turn.say(f"{body}\n\n{source_line(turn, answer)}", *rows, kind=f"answer:{intent}")
+
+
+def show_country_note(turn: Turn, intent: str, country: str | None) -> None:
+    """Say that the answer on a topic is not written for the person's country, with that
+    country's numbers and the Kyrgyz MFA line instead of another country's rules."""
+    from bot.dialogue.places import country_name
+    from bot.dialogue.urgent import numbers_for
+
+    _ = turn._
+    assert country is not None
+    name = country_name(country, turn.language)
+    turn.say(_("I have no checked answer on \"{topic}\" for {country} yet, and the rules there "
+               "differ from Russia's. Ask a hotline operator; these numbers work in {country}:"
+               ).format(topic=topic_title(intent, turn.language), country=name)
+             + "\n\n" + numbers_for(turn, country),
+             [Button(_("Talk to a person"), "human"), Button(_("Menu"), "menu")],
+             *pending_needs(turn), kind="country_note")
+
+
+def pending_needs(turn: Turn) -> list[list[Button]]:
+    """Return a row of buttons for the needs the person named that are not answered yet."""
+    pending = [name for name in turn.state.situation.pending if name != turn.state.last_intent]
+    if not pending:
+        return []
+    return [[Button(turn._("Also: {topic}").format(topic=topic_title(name, turn.language)),
+                    actions.make("topic", name)) for name in pending[:2]]]
 
 
 def show_more(turn: Turn, intent: str) -> None:
     """Reply with the longer part of a topic's answer."""
     _ = turn._
-    answer = get_answer(intent, turn.language)
+    answer = get_answer(intent, turn.language, turn.state.country)
     if answer is None or not answer.more:
         show_answer(turn, intent)
         return
@@ -100,8 +136,8 @@ def show_more(turn: Turn, intent: str) -> None:
         rows.append(follow)
     rows.append([Button(_("Talk to a person"), "human"), Button(_("Menu"), "menu")])
     # the detail and its full source list go separately: together they can pass 4,096 chars
-    turn.say(answer.more)
-    turn.say(source_list(turn, answer), *rows)
+    turn.say(answer.more, kind=f"more:{intent}")
+    turn.say(source_list(turn, answer), *rows, kind=f"more:{intent}")
 
 
 def source_list(turn: Turn, answer: Answer) -> str:

@@ -19,6 +19,7 @@ class Turn:
     language: str
     today: date
     parse: Parse | None = None
+    text: str = ""  # the message being answered ("" for a button, command or media)
     outcome: Outcome = field(default_factory=Outcome)
 
     @property
@@ -30,10 +31,12 @@ class Turn:
         """Translate a text with a number into the reply language's plural form."""
         return ngettext_for(self.language)(singular, plural, n)
 
-    def say(self, text: str, *rows: list[Button] | tuple[Button, ...]) -> Reply:
-        """Add a reply with optional rows of buttons."""
+    def say(self, text: str, *rows: list[Button] | tuple[Button, ...], kind: str = "info"
+            ) -> Reply:
+        """Add a reply with optional rows of buttons; `kind` says what it is
+        (docs/conversations.md)."""
         reply = Reply(text=text, buttons=tuple(tuple(row) for row in rows if row),
-                      language=self.language)
+                      language=self.language, kind=kind)
         self.outcome.replies.append(reply)
         return reply
 

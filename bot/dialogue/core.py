@@ -5,11 +5,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date
 
-from bot.dialogue import actions, urgent
+from bot.dialogue import actions, followup, situation, urgent
 from bot.dialogue.answers import show_answer, show_more, topic_title
 from bot.dialogue.context import Turn
-from bot.dialogue.flows import FLOWS
+from bot.dialogue.flows import FLOWS, stay
 from bot.dialogue.model import Button, ConversationState, Incoming, Outcome
+from bot.dialogue.places import place_label
 from content.answers import get_answer
 from nlu.intents import INTENTS, LANGUAGES
 from nlu.types import Parse, Parser
@@ -20,16 +21,21 @@ LANGUAGE_NAMES = {"ky": "Кыргызча", "ru": "Русский", "en": "Engli
 FLOW_INTENTS = {"self_check": "check", "ngo_help": "find"}
 MENU_TOPICS = ("recruitment_fees", "entry_ban", "stay_rule", "work_documents",
                "trafficking_signs")
+# Intents that are not a topic of their own (never offered as "what you may have meant").
+NOT_TOPICS = frozenset({"out_of_scope", "affirm", "deny", "dont_understand", "dont_know"})
+MAX_NEEDS_OFFERED = 3
 
 
 class Dialogue:
     """Answer people: one call per incoming text, button press, command or media."""
 
     def __init__(self, parser: Parser, clarify_below: float = 0.45,
-                 today: Callable[[], date] = date.today) -> None:
+                 today: Callable[[], date] = date.today,
+                 situation_days: int = situation.DEFAULT_TTL_DAYS) -> None:
         self.parser = parser
         self.clarify_below = clarify_below
         self.today = today
+        self.situation_days = situation_days
 
     def understand(self, text: str, state: ConversationState) -> Parse:
         """Run the parser on a message (slow part: callers may run it off the event loop)."""
@@ -41,12 +47,14 @@ class Dialogue:
         if incoming.text is not None and incoming.command is None:
             return self._handle_text(state, incoming.text, parse)
         turn = Turn(state=state, language=state.language, today=self.today())
+        situation.refresh(state, turn.today, self.situation_days)
         if incoming.command is not None:
             self._handle_command(turn, incoming.command, incoming.args)
         elif incoming.action is not None:
             self._handle_action(turn, incoming.action)
         else:
             self._handle_media(turn, incoming.media or "unknown")
+        situation.mark_seen(state, turn.today)
         return turn.outcome
 
     # ----- free text -------------------------------------------------------------------------
@@ -59,24 +67,91 @@ class Dialogue:
             return turn.outcome
         parse = parse or self.understand(text, state)
         language = parse.language if parse.language in LANGUAGES else state.language
-        turn = Turn(state=state, language=language, today=self.today(), parse=parse)
+        turn = Turn(state=state, language=language, today=self.today(), parse=parse, text=text)
         if not state.language_chosen:
             state.language = language
         for value in parse.entity_values("region"):
             state.region = value
-        if parse.intent == "urgent_danger":
+        situation.refresh(state, turn.today, self.situation_days)
+        situation.observe(state, parse, text)
+        self._answer_text(turn, text)
+        if state.language_chosen and language != state.language:
+            self._offer_switch(turn, language)
+        situation.mark_seen(state, turn.today)
+        return turn.outcome
+
+    def _answer_text(self, turn: Turn, text: str) -> None:
+        """Choose what answers a message: danger first, then the open question or flow, then
+        a follow-up of the topic being talked about, then the topic(s) of the message."""
+        state = turn.state
+        parse = turn.parse
+        assert parse is not None
+        awaiting = state.situation.awaiting
+        if parse.intent == "urgent_danger" and parse.urgency != "weak":
             urgent.respond(turn)
-        elif state.flow in FLOWS and FLOWS[state.flow].on_text(turn, text):
+            return
+        if parse.intent == "urgent_danger" and awaiting != "danger":
+            urgent.check_danger(turn, self._other_topic(parse))
+            return
+        if awaiting == "danger" and parse.intent in ("affirm", "deny", "urgent_danger"):
+            if parse.intent == "deny":
+                urgent.not_in_danger(turn)
+            else:
+                urgent.respond(turn)
+            return
+        if awaiting == "country" and state.country and situation.mentions_place(parse):
+            urgent.show_numbers(turn, state.country, place_label(state.situation, turn.language))
+            return
+        if awaiting == "country" and (parse.intent in ("dont_know", "dont_understand")
+                                      or followup.short_and_vague(parse, text)):
+            urgent.ask_country(turn, again=True)
+            return
+        state.situation.awaiting = None
+        if state.flow in FLOWS and FLOWS[state.flow].on_text(turn, text):
+            return
+        if parse.intent == "dont_understand":
+            followup.explain_topic(turn)
+        elif followup.continues(turn, text):
             pass
-        elif parse.intent in ("affirm", "deny") and state.flow is None:
+        elif len(self._needs(parse)) > 1:
+            self._offer_needs(turn, self._needs(parse))
+        elif parse.intent in ("affirm", "deny", "dont_know") and state.flow is None:
             show_menu(turn, intro=turn._("What would you like to know?"))
         elif parse.confidence < self.clarify_below and parse.intent not in ("greet", "thanks"):
             self._clarify(turn)
         else:
             self._route_intent(turn, parse.intent)
-        if state.language_chosen and language != state.language:
-            self._offer_switch(turn, language)
-        return turn.outcome
+
+    @staticmethod
+    def _other_topic(parse: Parse) -> str | None:
+        """Return the best reading of a message that is not danger (for "not right now")."""
+        for name in (*parse.needs, *(name for name, _score in parse.ranking)):
+            if name in INTENTS and name != "urgent_danger" and name not in NOT_TOPICS:
+                return name
+        return None
+
+    @staticmethod
+    def _needs(parse: Parse) -> list[str]:
+        """Return the distinct topics of a message that can be offered as choices."""
+        needs = []
+        for name in parse.needs:
+            if name in INTENTS and name not in NOT_TOPICS and name not in needs:
+                needs.append(name)
+        return needs[:MAX_NEEDS_OFFERED]
+
+    def _offer_needs(self, turn: Turn, needs: list[str]) -> None:
+        """A message holds several needs: name them and let the person choose the first."""
+        _ = turn._
+        state = turn.state
+        if state.flow is not None:
+            state.end_flow()
+        state.situation.pending = list(needs)
+        titles = ", ".join(topic_title(name, turn.language) for name in needs)
+        buttons = [[Button(topic_title(name, turn.language), actions.make("topic", name))]
+                   for name in needs]
+        turn.say(_("I see several things in your message: {topics}. Which shall we start "
+                   "with?").format(topics=titles),
+                 *buttons, [Button(_("Talk to a person"), "human")], kind="needs")
 
     def _route_intent(self, turn: Turn, intent: str) -> None:
         _ = turn._
@@ -101,7 +176,9 @@ class Dialogue:
         elif intent in FLOW_INTENTS:
             show_answer(turn, intent)
             FLOWS[FLOW_INTENTS[intent]].start(turn)
-        elif intent == "stay_rule" and turn.parse and turn.parse.entity_values("date"):
+        elif (intent in stay.COUNT_INTENTS and state.country in (None, "RU")
+              and (stay.has_stay_facts(turn) or stay.asks_to_count(turn))):
+            # the calculator counts Russia's rule only
             FLOWS["stay"].start(turn)
         else:
             show_answer(turn, intent)
@@ -111,20 +188,21 @@ class Dialogue:
         parse = turn.parse
         assert parse is not None
         candidates = [name for name, _score in parse.ranking if name in INTENTS
-                      and name not in ("out_of_scope", "affirm", "deny")][:2]
+                      and name not in NOT_TOPICS][:2]
         if not candidates:
             show_answer(turn, "out_of_scope")
             return
         buttons = [Button(topic_title(name, turn.language), actions.make("topic", name))
                    for name in candidates]
         turn.say(_("I am not sure I understood. Did you mean one of these?"), buttons,
-                 [Button(_("Menu"), "menu"), Button(_("Talk to a person"), "human")])
+                 [Button(_("Menu"), "menu"), Button(_("Talk to a person"), "human")],
+                 kind="clarify")
 
     def _offer_switch(self, turn: Turn, language: str) -> None:
         _ = turn._
         turn.say(_("Shall I answer in {language} from now on?").format(
             language=LANGUAGE_NAMES[language]),
-            [Button(_("Yes, switch"), actions.make("lang", language))])
+            [Button(_("Yes, switch"), actions.make("lang", language))], kind="language_offer")
 
     # ----- commands --------------------------------------------------------------------------
 
@@ -183,6 +261,8 @@ class Dialogue:
             else:
                 state.end_flow()
                 show_answer(turn, args[0])
+        elif name == "next" and args and args[0] in INTENTS:
+            followup.show_next_step(turn, args[0])
         elif name == "more" and args and args[0] in INTENTS:
             if args[1:2] and args[1] in LANGUAGES:  # the language the short answer was in
                 turn.language = args[1]
@@ -206,7 +286,7 @@ class Dialogue:
             state.reset()
             turn.effect("forget")
             turn.say(_("Done. Everything we kept about you has been deleted."),
-                     [Button(_("Menu"), "menu")])
+                     [Button(_("Menu"), "menu")], kind="forget_done")
         elif name == "forget" and args == ["no"]:
             turn.say(_("Nothing was deleted."), [Button(_("Menu"), "menu")])
         elif name == "hide":
@@ -238,7 +318,8 @@ class Dialogue:
         else:
             text = _("I can only read text here. Please type your question, "
                      "or talk to a person if you want to send a file.")
-        turn.say(text, [Button(_("Talk to a person"), "human"), Button(_("Menu"), "menu")])
+        turn.say(text, [Button(_("Talk to a person"), "human"), Button(_("Menu"), "menu")],
+                 kind="media")
 
 
 def show_welcome(turn: Turn, short: bool) -> None:
@@ -247,7 +328,7 @@ def show_welcome(turn: Turn, short: bool) -> None:
     if short:
         answer = get_answer("greet", turn.language)
         text = answer.short if answer else _("Hello!")
-        turn.say(text)
+        turn.say(text, kind="welcome")
         show_menu(turn)
         return
     turn.say(
@@ -259,6 +340,7 @@ def show_welcome(turn: Turn, short: bool) -> None:
         + "\n\n" + _("<b>Privacy:</b> I do not keep your name, number or Telegram id. "
                      "Operators see only a case code. /forget deletes everything."),
         [Button(name, actions.make("lang", code)) for code, name in LANGUAGE_NAMES.items()],
+        kind="welcome",
     )
     show_menu(turn)
 
@@ -276,13 +358,14 @@ def show_menu(turn: Turn, intro: str | None = None) -> None:
                  Button(_("Find help near me"), "flow:find")])
     rows.append([Button(_("For families"), actions.make("topic", "family_concern")),
                  Button(_("Language"), "lang:pick")])
-    turn.say(intro or _("Choose a topic, or just write your question."), *rows)
+    turn.say(intro or _("Choose a topic, or just write your question."), *rows, kind="menu")
 
 
 def show_language_picker(turn: Turn) -> None:
     """Offer the three languages."""
     turn.say(turn._("Choose a language:"),
-             [Button(name, actions.make("lang", code)) for code, name in LANGUAGE_NAMES.items()])
+             [Button(name, actions.make("lang", code)) for code, name in LANGUAGE_NAMES.items()],
+             kind="language_pick")
 
 
 def ask_forget(turn: Turn) -> None:
@@ -290,4 +373,5 @@ def ask_forget(turn: Turn) -> None:
     _ = turn._
     turn.say(_("Delete everything we keep about you (language, settings, conversation and "
                "hotline cases)? This cannot be undone."),
-             [Button(_("Yes, delete"), "forget:yes"), Button(_("No"), "forget:no")])
+             [Button(_("Yes, delete"), "forget:yes"), Button(_("No"), "forget:no")],
+             kind="forget_ask")

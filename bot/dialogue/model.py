@@ -21,6 +21,7 @@ class Reply:
     text: str
     buttons: tuple[tuple[Button, ...], ...] = ()
     language: str = "en"
+    kind: str = "info"  # what the reply is, for tests and front ends (docs/conversations.md)
 
     def actions(self) -> list[str]:
         """Return every button action, row by row."""
@@ -73,13 +74,38 @@ class Outcome:
 
 
 @dataclass
+class Situation:
+    """What the dialogue knows about the person's circumstances in this conversation.
+
+    It is sensitive (where someone is): it lives only while the conversation does, expires after
+    a few days without messages (`seen`), is deleted by /forget and reaches an operator only
+    through the hand-off's consent step.
+    """
+
+    country: str | None = None          # ISO code of the country the person is in now
+    city: str | None = None             # canonical city key ("kazan")
+    relative: str | None = None         # whom a relative asks about ("son", "relative", ...)
+    danger: bool = False                # danger came up in this conversation
+    contract: str | None = None         # "yes", "no" or "ended"
+    contract_end: str | None = None     # ISO date the contract ended
+    awaiting: str | None = None         # what the bot just asked outside a flow
+    pending: list[str] = field(default_factory=list)  # needs named but not yet answered
+    seen: str | None = None             # ISO date of the last message
+
+    @classmethod
+    def from_dict(cls, raw: dict[str, Any] | None) -> Situation:
+        """Rebuild a situation, ignoring unknown keys."""
+        raw = raw or {}
+        return cls(**{name: raw[name] for name in cls.__dataclass_fields__ if name in raw})
+
+
+@dataclass
 class ConversationState:
     """Everything the dialogue remembers about one person; JSON-serialisable."""
 
     language: str = "ky"
     language_chosen: bool = False
     family_mode: bool = False
-    country: str | None = None
     region: str | None = None
     flow: str | None = None
     step: str | None = None
@@ -87,6 +113,16 @@ class ConversationState:
     last_intent: str | None = None
     screening_summary: str | None = None
     handoff: str | None = None
+    situation: Situation = field(default_factory=Situation)
+
+    @property
+    def country(self) -> str | None:
+        """The country the person is in, when known."""
+        return self.situation.country
+
+    @country.setter
+    def country(self, value: str | None) -> None:
+        self.situation.country = value
 
     def to_dict(self) -> dict[str, Any]:
         """Return the state as plain JSON-able data."""
@@ -99,6 +135,9 @@ class ConversationState:
         if not raw:
             return cls(language=default_language)
         known = {name: raw[name] for name in cls.__dataclass_fields__ if name in raw}
+        known["situation"] = Situation.from_dict(raw.get("situation"))
+        if raw.get("country") and not known["situation"].country:  # saved before situations
+            known["situation"].country = raw["country"]
         return cls(**known)
 
     def reset(self) -> None:

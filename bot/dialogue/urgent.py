@@ -5,22 +5,29 @@ from __future__ import annotations
 from bot.dialogue import actions
 from bot.dialogue.context import Turn
 from bot.dialogue.model import Button
+from bot.dialogue.places import country_name
 from content.answers import get_answer
 from content.directory import find
 
 COUNTRIES = ("RU", "KG", "KZ", "TR", "GB", "KR")
+MFA_KEY = "kg_mfa_consular"
 
 
 def country_names(turn: Turn) -> dict[str, str]:
     """Return the country names offered in the picker, in the reply language."""
-    _ = turn._
-    return {"RU": _("Russia"), "KG": _("Kyrgyzstan"), "KZ": _("Kazakhstan"),
-            "TR": _("Türkiye"), "GB": _("United Kingdom"), "KR": _("South Korea")}
+    return {code: country_name(code, turn.language) for code in COUNTRIES}
 
 
 def numbers_for(turn: Turn, country: str) -> str:
-    """Return the emergency and help lines of one country as Telegram HTML."""
+    """Return the emergency and help lines of one country as Telegram HTML; for a country
+    without checked numbers, say so and give the Kyrgyz MFA's consular line."""
     contacts = find(kind="emergency", country=country) + find(kind="hotline", country=country)
+    if not contacts:
+        mfa = [c for c in find(country="KG") if c.key == MFA_KEY]
+        note = turn._("I have no checked emergency numbers for {country}. Call the local "
+                      "emergency number, and the Kyrgyz Foreign Ministry's consular line:"
+                      ).format(country=country_name(country, turn.language))
+        return "\n\n".join([note, *(c.render(turn.language) for c in mfa)])
     return "\n\n".join(contact.render(turn.language) for contact in contacts)
 
 
@@ -30,28 +37,62 @@ def respond(turn: Turn) -> None:
     state = turn.state
     state.end_flow()
     state.last_intent = "urgent_danger"
-    for value in (turn.parse.entity_values("country") if turn.parse else []):
-        if value in COUNTRIES:
-            state.country = value
-    answer = get_answer("urgent_danger", turn.language)
+    state.situation.danger = True
+    state.situation.awaiting = None
+    answer = get_answer("urgent_danger", turn.language, state.country)
     body = ""
     if answer is not None:
         body = answer.family if state.family_mode and answer.family else answer.short
     urgent_person = [Button(_("Talk to a person now"), actions.make("urgent", "human"))]
-    if state.country in COUNTRIES:
+    if state.country:
         turn.say(body + "\n\n" + numbers_for(turn, state.country), urgent_person,
-                 [Button(_("I am in another country"), actions.make("urgent", "where"))])
+                 [Button(_("I am in another country"), actions.make("urgent", "where"))],
+                 kind="urgent")
         return
-    turn.say(body, urgent_person)
+    turn.say(body, urgent_person, kind="urgent")
     ask_country(turn)
 
 
-def ask_country(turn: Turn) -> None:
+def ask_country(turn: Turn, again: bool = False) -> None:
     """Ask which country the person is in, to give the right numbers."""
+    _ = turn._
     names = country_names(turn)
     buttons = [Button(names[code], actions.make("urgent", "country", code)) for code in COUNTRIES]
-    turn.say(turn._("Which country are you in now? I will show its emergency numbers."),
-             buttons[:3], buttons[3:])
+    turn.state.situation.awaiting = "country"
+    text = _("Which country are you in now? I will show its emergency numbers. "
+             "You can also just write the city.")
+    rows = [buttons[:3], buttons[3:]]
+    if again:
+        rows.append([Button(_("Talk to a person now"), actions.make("urgent", "human"))])
+        text = _("I could not tell the country from that. Please choose it below. If you "
+                 "cannot, call the police: 112 in Russia, Kazakhstan and Türkiye, 112 (police) "
+                 "in South Korea, 999 in the United Kingdom, 102 in Kyrgyzstan.")
+    turn.say(text, *rows, kind="ask_country")
+
+
+def show_numbers(turn: Turn, country: str, place: str | None = None) -> None:
+    """Give one country's numbers (after the person said or picked where they are)."""
+    _ = turn._
+    turn.state.situation.awaiting = None
+    heading = ""
+    if place:
+        heading = _("You are in {place}. Here are the numbers there:").format(place=place) + "\n\n"
+    turn.say(heading + numbers_for(turn, country),
+             [Button(_("Talk to a person now"), actions.make("urgent", "human"))],
+             kind="numbers")
+
+
+def check_danger(turn: Turn, other_topic: str | None) -> None:
+    """Ask before an emergency block when the signal of danger is weak."""
+    _ = turn._
+    situation = turn.state.situation
+    situation.awaiting = "danger"
+    situation.pending = [other_topic] if other_topic else []
+    turn.say(_("Are you in danger right now: locked in, threatened, hurt, or not allowed to "
+               "leave?"),
+             [Button(_("Yes, right now"), actions.make("urgent", "now")),
+              Button(_("No, not right now"), actions.make("urgent", "notnow"))],
+             kind="danger_check")
 
 
 def on_action(turn: Turn, args: list[str]) -> None:
@@ -59,13 +100,31 @@ def on_action(turn: Turn, args: list[str]) -> None:
     _ = turn._
     if args[:1] == ["country"] and len(args) == 2 and args[1] in COUNTRIES:
         turn.state.country = args[1]
-        turn.say(numbers_for(turn, args[1]) or _("I have no numbers for that country."),
-                 [Button(_("Talk to a person now"), actions.make("urgent", "human"))])
+        show_numbers(turn, args[1])
     elif args == ["where"]:
         ask_country(turn)
+    elif args == ["now"]:
+        respond(turn)
+    elif args == ["notnow"]:
+        not_in_danger(turn)
     elif args == ["human"]:
         from bot.dialogue.flows import FLOWS
 
         FLOWS["handoff"].start(turn, urgent=True)
     else:
         turn.say(_("That button is no longer valid."), [Button(_("Menu"), "menu")])
+
+
+def not_in_danger(turn: Turn) -> None:
+    """The person said there is no danger now: answer what the message was about."""
+    from bot.dialogue.answers import show_answer
+
+    _ = turn._
+    situation = turn.state.situation
+    situation.awaiting = None
+    topic = situation.pending.pop(0) if situation.pending else None
+    if topic:
+        show_answer(turn, topic)
+        return
+    turn.say(_("Good. Tell me what happened, in your own words, or talk to a person."),
+             [Button(_("Talk to a person"), "human"), Button(_("Menu"), "menu")])

@@ -1,12 +1,9 @@
-"""Reading dates the person types, and telling apart 'no date' from 'a date that cannot exist'."""
+"""Telling apart 'no date' from 'a date that cannot exist' in what the person typed."""
 
 from __future__ import annotations
 
 import re
 from datetime import date
-
-from nlu.entities import extract
-from nlu.types import Parse
 
 NUMERIC_DATE = re.compile(r"\b(\d{1,2})[./-](\d{1,2})[./-](\d{2,4})\b")
 
@@ -20,16 +17,3 @@ def impossible_date(text: str) -> bool:
         except ValueError:
             return True
     return False
-
-
-def dates_in(text: str, language: str, today: date, parse: Parse | None = None) -> list[date]:
-    """Return the dates in a message, in the order written (the parser's, when it has run)."""
-    entities = parse.entities if parse is not None else extract(text, language, today=today)
-    found = []
-    for entity in entities:
-        if entity.entity == "date":
-            try:
-                found.append(date.fromisoformat(str(entity.value)))
-            except ValueError:
-                continue
-    return found

@@ -44,7 +44,7 @@ def start(turn: Turn, **_options: Any) -> None:
     countries = country_names(turn)
     abroad = [Button(countries[code], actions.make(NAME, "country", code)) for code in ABROAD]
     turn.say(_("Where are you? Choose a region of Kyrgyzstan or the country you are in."),
-             buttons[:4], buttons[4:], abroad[:3], abroad[3:])
+             buttons[:4], buttons[4:], abroad[:3], abroad[3:], kind="find")
 
 
 def ask_service(turn: Turn, region: str) -> None:
@@ -56,7 +56,8 @@ def ask_service(turn: Turn, region: str) -> None:
     buttons = [Button(names[s], actions.make(NAME, "svc", s)) for s in SERVICES]
     turn.say(_("What kind of help do you need in {region}?").format(
         region=region_names(turn)[region]),
-        buttons[:3], buttons[3:], [Button(_("Show all"), actions.make(NAME, "svc", "all"))])
+        buttons[:3], buttons[3:], [Button(_("Show all"), actions.make(NAME, "svc", "all"))],
+        kind="find")
 
 
 def show_contacts(turn: Turn, contacts: list, heading: str) -> None:
@@ -66,11 +67,12 @@ def show_contacts(turn: Turn, contacts: list, heading: str) -> None:
     if not contacts:
         turn.say(heading + "\n\n" + _("I have no checked contacts for this yet. "
                                       "A hotline operator can help you find one."),
-                 [Button(_("Talk to a person"), "human"), Button(_("Menu"), "menu")])
+                 [Button(_("Talk to a person"), "human"), Button(_("Menu"), "menu")],
+                 kind="find")
         return
     body = "\n\n".join(c.render(turn.language) for c in contacts[:8])
     turn.say(f"{heading}\n\n{body}",
-             [Button(_("Talk to a person"), "human"), Button(_("Menu"), "menu")])
+             [Button(_("Talk to a person"), "human"), Button(_("Menu"), "menu")], kind="find")
 
 
 def on_action(turn: Turn, args: list[str]) -> bool:

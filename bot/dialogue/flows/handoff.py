@@ -18,7 +18,7 @@ def start(turn: Turn, urgent: bool = False, **_options: Any) -> None:
     state = turn.state
     if state.handoff in ("waiting", "active"):
         turn.say(_("You are already connected to the hotline. Just write your message here. "
-                   "/stop ends the chat with the operator."))
+                   "/stop ends the chat with the operator."), kind="handoff_open")
         return
     state.flow, state.step = NAME, "consent"
     serious = (state.screening_summary or "").endswith("level: serious")
@@ -33,7 +33,7 @@ def start(turn: Turn, urgent: bool = False, **_options: Any) -> None:
     if state.screening_summary and state.region:
         rows.append([Button(_("Share both"), actions.make(NAME, "all"))])
     rows.append([Button(_("Cancel"), "menu")])
-    turn.say(text + "\n\n" + _("What may the operator see?"), *rows)
+    turn.say(text + "\n\n" + _("What may the operator see?"), *rows, kind="handoff_consent")
 
 
 def on_action(turn: Turn, args: list[str]) -> bool:
@@ -53,14 +53,16 @@ def on_action(turn: Turn, args: list[str]) -> bool:
     state.end_flow()
     state.handoff = "waiting"
     turn.say(_("I am passing your chat to the hotline. Write your message here; an operator "
-               "will answer in this chat. /stop ends the chat with the operator."))
+               "will answer in this chat. /stop ends the chat with the operator."),
+             kind="handoff_open")
     return True
 
 
 def on_text(turn: Turn, text: str) -> bool:
     """Free text while choosing consent: remind the person to choose."""
     _ = turn._
-    turn.say(_("Please choose what the operator may see, using the buttons above."))
+    turn.say(_("Please choose what the operator may see, using the buttons above."),
+             kind="handoff_consent")
     return True
 
 
@@ -74,4 +76,4 @@ def stop(turn: Turn) -> None:
     state.handoff = None
     turn.effect("end_handoff")
     turn.say(_("You ended the chat with the operator. You can come back any time."),
-             [Button(_("Menu"), "menu")])
+             [Button(_("Menu"), "menu")], kind="handoff_closed")

@@ -1,0 +1,123 @@
+"""Cue phrases that tell the dialogue about the person's situation, in ky/ru/en, any script.
+
+The parser says what a message is about; these say how it relates to the conversation: a
+relative speaking, a contract that ended or that there is none, "what now" after an answer.
+They match the folded view of the text (lower case, Kyrgyz letters typed as Russian ones), so
+"келишимим бүттү" and "келишимим бутту" read alike; Latin-typed forms are listed beside them.
+"""
+
+from __future__ import annotations
+
+import re
+
+from nlu.normalize import fold
+
+
+def _any(*patterns: str) -> re.Pattern[str]:
+    return re.compile("|".join(f"(?:{p})" for p in patterns))
+
+
+# whom a relative asks about: key -> patterns (Russian, Kyrgyz, Latin-typed, English)
+RELATIVES: dict[str, re.Pattern[str]] = {
+    "son": _any(r"\bсын(а|у|ом|ок)?\b", r"\bуулу(м|бу|бус|буз)\b", r"\buulu(m|buz)\b",
+                r"\bmy son\b", r"\bour son\b"),
+    "daughter": _any(r"\bдоч(ь|ка|ки|ку|ери|ерь)\b", r"\bкызы(м|бы|быз)\b", r"\bkyzy(m|byz)\b",
+                     r"\bmy daughter\b"),
+    "husband": _any(r"\bмуж(а|у|ем)?\b", r"\bкуйоо(м|бу)\b", r"\bkuyoo(m|bu)\b", r"\bkuioom\b",
+                    r"\bmy husband\b"),
+    "wife": _any(r"\bжен(а|у|ой|ы)\b", r"\bаялы(м|бы)\b", r"\bayalym\b", r"\baialym\b",
+                 r"\bmy wife\b"),
+    "brother": _any(r"\bбрат(а|у|ом|ишка)?\b", r"\b(агам|иним|агабыз|инибиз)\b",
+                    r"\b(agam|inim)\b", r"\bmy (little |older |younger )?brother\b"),
+    "sister": _any(r"\bсестр(а|у|ой|ы|енка)\b", r"\b(эжем|карындашым|синдим|сиӊдим)\b",
+                   r"\b(ejem|eje[mn]|karyndashym|sindim)\b", r"\bmy (little |older )?sister\b"),
+    "child": _any(r"\bребен(ок|ка|ку)\b", r"\bбалам\b", r"\bbalam\b", r"\bmy child\b"),
+    "relative": _any(r"\bплемянн?ик\w*", r"\bродственни\w*", r"\bтуугану?м\b",
+                     r"\bжээни?м\b", r"\btuuganym\b", r"\bmy (cousin|nephew|niece|relative|"
+                     r"uncle|aunt|father|dad|mother|mum|mom)\b"),
+}
+
+CONTRACT_ENDED = _any(
+    r"(договор|контракт)\w*\s+(\w+\s+)?(законч|кончи|истек|истёк|расторг|прекрат|закрыл)",
+    r"(законч|кончил|истек|расторг)\w*\s+(\w+\s+)?(договор|контракт)",
+    r"келишим\w*\s+(\w+\s+)?(бутт|буткон|буту|аяктад|токтот)",
+    r"(dogovor|kontrakt|kelishim)\w*\s+(\w+\s+)?(buttu|butkon|zakonch|konchil|istek)",
+    r"contract\w*\s+(has\s+|have\s+)?(\w+\s+)?(ended|expired|finished|is over|was over|"
+    r"terminated|ran out)",
+    r"(ended|terminated|finished) (my|the|our) contract",
+)
+NO_CONTRACT = _any(
+    r"(нет|без|не было|не дали|не подписал\w*)\s+(\w+\s+)?(договор|контракт)",
+    r"(договор|контракт)\w*\s+(\w+\s+)?(нет|не было)",
+    r"(келишим|договор|контракт)\w*\s+(\w+\s+)?жок",
+    r"(kelishim|dogovor|kontrakt)\w*\s+(\w+\s+)?(jok|net)",
+    r"\bno (work |written |employment )?contract", r"without (a |any )?contract",
+    r"(dont|don't|do not|didnt|never) (have|has|got|sign\w*) (a |any )?contract",
+)
+HAS_CONTRACT = _any(
+    r"(есть|подписал\w*|имею)\s+(\w+\s+)?(трудовой\s+)?(договор|контракт)",
+    r"(договор|контракт)\w*\s+(\w+\s+)?есть",
+    r"(келишим|договор)\w*\s+(\w+\s+)?бар", r"(kelishim|dogovor)\w*\s+(\w+\s+)?bar",
+    r"\bi (have|signed|got) (a |an )?(work |employment |labour |labor )?contract",
+)
+# "what now", "please help", "and then?": the person wants the next step on the same topic
+WHAT_NOW = _any(
+    r"что (же )?(мне |нам )?(теперь |сейчас |дальше )?(делать|делать теперь)",
+    r"что дальше", r"^(а|и) (что )?дальше", r"^и что\b", r"как (мне |нам )?быть",
+    r"что (мне |нам )?(теперь|сейчас)\b", r"помоги(те)?\b",
+    r"эмне (кылам|кылабыз|кылыш|кылсам|кылсак|кылышым|кылуу)", r"^эми эмне", r"андан кийин",
+    r"жардам (бер|бериниз|бергиле|керек)", r"кантем\b", r"эмне иш кылам",
+    r"emne (kylam|kylabyz|kylysh|kylsam|kyl)", r"^emi emne", r"jardam (ber|kerek)",
+    r"\bwhat (now|next)\b", r"\bwhat (do|should|can|shall) (i|we) do\b", r"\band then\b",
+    r"\b(а|и) (что )?дальше\b", r"\bанан (эмне|эмнe)\b", r"\banan emne\b",
+    r"\bnow what\b", r"\bhelp me\b", r"\bplease help\b", r"^help\b", r"\bwhat is the next step",
+)
+# "count my days": the person wants the stay calculator itself
+COUNT_DAYS = _any(
+    r"(посчита|подсчита|сосчита|считай|посчитай)\w*\s+(\w+\s+)?(дн|срок)",
+    r"сколько (у меня )?(дней )?(осталось|остается)",
+    r"(кун|кундор|кундорум)\w*\s+(\w+\s+)?(эсепте|санап|сана)", r"канча кун (калды|калган)",
+    r"(kun|kunder|kundor)\w*\s+(\w+\s+)?(esepte|sanap|sana)", r"kancha kun (kaldy|kalgan)",
+    r"\bcount (my |the )?days\b", r"\bhow many days (do i have )?left\b",
+    r"\bdays calculator\b",
+)
+# a message saying only where the person is ("I am in Kazan", "мен Казандамын")
+LOCATION_WORDS = _any(r"\b(я|мы|он|она|они)\b", r"\b(в|во|из)\b", r"\bмен\b", r"\bбиз\b",
+                      r"\b(i am|i'm|im|we are|he is|she is|they are|in|at|from|now)\b",
+                      r"\b(azyr|азыр|сейчас|щас|теперь|эми|ushul|ушул)\b")
+
+
+def relative_in(text: str) -> str | None:
+    """Return whom the message is about when a relative writes ("son", "relative"...)."""
+    folded = fold(text)
+    for key, pattern in RELATIVES.items():
+        if pattern.search(folded):
+            return key
+    return None
+
+
+def contract_status(text: str) -> str | None:
+    """Return "ended", "no" or "yes" when the message says so about a work contract."""
+    folded = fold(text)
+    if CONTRACT_ENDED.search(folded):
+        return "ended"
+    if NO_CONTRACT.search(folded):
+        return "no"
+    if HAS_CONTRACT.search(folded):
+        return "yes"
+    return None
+
+
+def asks_what_now(text: str) -> bool:
+    """Return True for "what do I do now", "please help", "and then?" and their kin."""
+    return bool(WHAT_NOW.search(fold(text).strip(" ?!.")))
+
+
+def asks_to_count(text: str) -> bool:
+    """Return True for "count my days", "сколько дней осталось", "канча кун калды"."""
+    return bool(COUNT_DAYS.search(fold(text)))
+
+
+def word_count(text: str) -> int:
+    """Return how many words a message has."""
+    return len(fold(text).split())

@@ -1,0 +1,133 @@
+"""Messages that continue the conversation: "what now", a place name, "I don't understand".
+
+The second and third message of a conversation rarely open a new topic: they say where the
+person is, ask for the next step, or say the answer was not clear. These are answered in the
+context of the topic being talked about, with the next concrete step and a person.
+"""
+
+from __future__ import annotations
+
+from bot.dialogue import actions, cues, urgent
+from bot.dialogue.answers import show_answer, source_line
+from bot.dialogue.context import Turn
+from bot.dialogue.model import Button
+from bot.dialogue.places import place_label
+from bot.dialogue.situation import SHORT_PLACE_WORDS, says_only_where
+from content.directory import find
+from content.next_steps import get_next_step
+from nlu.types import Parse
+
+# Topics whose answer depends on the country the person is in.
+COUNTRY_TOPICS = frozenset({
+    "passport_taken", "unpaid_wages", "deportation", "entry_ban", "control_list", "stay_rule",
+    "work_documents", "urgent_danger", "hotline_numbers", "embassy_contacts", "return_home",
+})
+# Intents a short follow-up may be read as without meaning a new topic.
+WEAK_INTENTS = frozenset({"help", "talk_to_human", "urgent_danger", "out_of_scope", "affirm",
+                          "deny", "thanks", "greet", "goodbye", "hotline_numbers", "self_check"})
+# Intents that say nothing about a topic: a short message read so is vague.
+VAGUE_INTENTS = frozenset({"out_of_scope", "affirm", "deny", "thanks", "greet", "help",
+                           "goodbye", "dont_know", "dont_understand"})
+WHAT_NOW_MAX_WORDS = 8
+# A short message naming a place is read as "this is where I am" unless the parser is at
+# least this sure it asks something ("Россияга кирүүгө тыюу барбы" is about the entry ban).
+PLACE_ONLY_BELOW = 0.7
+
+
+def topic_of(turn: Turn) -> str | None:
+    """Return the topic being talked about (the last answered one)."""
+    return turn.state.last_intent
+
+
+def continues(turn: Turn, text: str) -> bool:
+    """Answer a follow-up in the context of the current topic; return False when the message
+    is not one."""
+    parse = turn.parse
+    topic = topic_of(turn)
+    if parse is None:
+        return False
+    if says_only_where(parse, text) and (short_and_vague(parse, text) or parse.intent == topic):
+        answer_place(turn, topic)
+        return True
+    if topic is None:
+        return False
+    short = cues.word_count(text) <= WHAT_NOW_MAX_WORDS
+    vague = parse.intent in WEAK_INTENTS or parse.intent == topic or parse.confidence < 0.8
+    if short and vague and (cues.asks_what_now(text) or cues.contract_status(text)):
+        # "what now", or "no, I have no contract": the next step, knowing what was said
+        show_next_step(turn, topic)
+        return True
+    return False
+
+
+def short_and_vague(parse: Parse, text: str) -> bool:
+    """Return True for a short message the parser cannot tie to a topic ("in Chekhov")."""
+    return cues.word_count(text) <= SHORT_PLACE_WORDS and (
+        parse.intent in VAGUE_INTENTS or parse.confidence < PLACE_ONLY_BELOW)
+
+
+def answer_place(turn: Turn, topic: str | None) -> None:
+    """The person said where they are: numbers after danger, the country's answer otherwise."""
+    _ = turn._
+    situation = turn.state.situation
+    place = place_label(situation, turn.language) or ""
+    country = situation.country
+    assert country is not None
+    if situation.awaiting == "country" or topic == "urgent_danger":
+        urgent.show_numbers(turn, country, place)
+        return
+    if topic == "family_concern":
+        turn.say(_("You said they are in {place}. Here is where to turn there:").format(
+            place=place) + "\n\n" + help_in_country(turn, country),
+            [Button(_("Talk to a person"), "human"), Button(_("Menu"), "menu")],
+            kind="numbers")
+        return
+    if topic in COUNTRY_TOPICS:
+        turn.say(_("Noted: {place}.").format(place=place), kind="place_noted")
+        show_answer(turn, topic)
+        return
+    turn.say(_("Noted: {place}. What would you like to know? Write your question, or pick a "
+               "topic.").format(place=place),
+             [Button(_("Menu"), "menu"), Button(_("Talk to a person"), "human")],
+             kind="place_noted")
+
+
+def help_in_country(turn: Turn, country: str) -> str:
+    """Return the emergency lines, hotlines and Kyrgyz missions of a country as HTML."""
+    missions = [c for c in find(country=country) if c.kind in ("embassy", "consulate")]
+    parts = [urgent.numbers_for(turn, country), *(c.render(turn.language) for c in missions)]
+    return "\n\n".join(part for part in parts if part)
+
+
+def show_next_step(turn: Turn, topic: str) -> None:
+    """Reply with the next concrete step on a topic, and a person."""
+    _ = turn._
+    state = turn.state
+    person = [Button(_("Talk to a person"), "human")]
+    if topic == "urgent_danger" or state.situation.danger:
+        person = [Button(_("Talk to a person now"), actions.make("urgent", "human"))]
+    step = get_next_step(topic, turn.language)
+    if step is None:
+        turn.say(_("The next step is to talk it through with a hotline operator: they can look "
+                   "at your case and tell you what to do. It is anonymous."),
+                 person, [Button(_("Menu"), "menu")], kind=f"next_step:{topic}")
+        return
+    body = step.family if state.family_mode and step.family else step.short
+    if state.country and topic in ("urgent_danger", "passport_taken", "hotline_numbers"):
+        body += "\n\n" + urgent.numbers_for(turn, state.country)
+    turn.say(f"{body}\n\n{source_line(turn, step)}", person, [Button(_("Menu"), "menu")],
+             kind=f"next_step:{topic}")
+
+
+def explain_topic(turn: Turn) -> None:
+    """The person did not understand the last answer: say how to go on, in plain words."""
+    _ = turn._
+    topic = topic_of(turn)
+    rows: list[list[Button]] = [[Button(_("Talk to a person"), "human")]]
+    if topic:
+        rows.append([Button(_("What do I do next?"), actions.make("next", topic)),
+                     Button(_("Menu"), "menu")])
+    turn.say(_("Sorry, I was not clear. Tell me in your own words what happened, and I will "
+               "try again: for example \"my boss keeps my passport\" or \"I came to Russia on "
+               "5 March\". A hotline operator can also explain it to you."),
+             *rows, kind="explain")

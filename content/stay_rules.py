@@ -1,0 +1,46 @@
+"""The rule table behind the stay calculator (content/stay_rules.yml), with its sources."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from functools import cache
+
+import yaml
+
+from content import CONTENT_DIR
+from content.answers import Source
+
+
+@dataclass(frozen=True)
+class StayRules:
+    """Russia's stay limits for Kyrgyz citizens and what an overstay can bring."""
+
+    limit_days: int
+    rule_since: date
+    contract_gap_days: int
+    overstay_bans: tuple[tuple[int, int], ...]  # (more than N days, years of ban), longest first
+    sources: tuple[Source, ...]
+    last_verified: date
+
+    def ban_years(self, overstay_days: int) -> int | None:
+        """Return the entry-ban length an overstay of this many days can bring, or None."""
+        for more_than, years in self.overstay_bans:
+            if overstay_days > more_than:
+                return years
+        return None
+
+
+@cache
+def stay_rules() -> StayRules:
+    """Load the stay rule table."""
+    raw = yaml.safe_load((CONTENT_DIR / "stay_rules.yml").read_text(encoding="utf-8"))
+    bans = sorted(((int(row["more_than"]), int(row["years"])) for row in raw["overstay_bans"]),
+                  reverse=True)
+    return StayRules(
+        limit_days=int(raw["limit_days"]), rule_since=raw["rule_since"],
+        contract_gap_days=int(raw["contract_gap_days"]), overstay_bans=tuple(bans),
+        sources=tuple(Source(str(s["name"]), s.get("year", "n.d."), s.get("url"))
+                      for s in raw["sources"]),
+        last_verified=raw["last_verified"],
+    )
