@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cache
 from html import escape
+from urllib.parse import urlsplit
 
 import yaml
 
@@ -44,13 +45,25 @@ class Contact:
         if numbers:
             lines.append(" · ".join(escape(n) for n in numbers))
         for link in (*self.links, *self.messengers):
-            lines.append(f'<a href="{escape(link)}">{escape(link)}</a>'
+            lines.append(f'<a href="{escape(link)}">{escape(link_text(link))}</a>'
                          if link.startswith("https://") else escape(link))
         if self.hours:
             lines.append(f"<i>{escape(self.hours[language])}</i>")
         if self.note:
             lines.append(f"<i>{escape(self.note[language])}</i>")
         return "\n".join(lines)
+
+
+def link_text(url: str) -> str:
+    """Return a short text for a link: its site name (a long address is unreadable)."""
+    host = urlsplit(url).hostname or url
+    return host.removeprefix("www.")
+
+
+def help_in_country(country: str) -> list[Contact]:
+    """Return a country's help lines and Kyrgyz missions there, each once, emergency lines
+    left out (the urgent flow gives those)."""
+    return [c for c in find(country=country) if c.kind != "emergency"]
 
 
 def _contact(raw: dict) -> Contact:

@@ -8,7 +8,7 @@ from functools import cache
 from pathlib import Path
 
 from content import CONTENT_DIR
-from content.answers import ContentError, Source, read_answers_file
+from content.answers import ContentError, Source, newest_year, read_answers_file, source_name
 from nlu.intents import LANGUAGES
 
 
@@ -23,6 +23,11 @@ class NextStep:
     last_verified: date
     family: str | None = None
 
+    @property
+    def newest_source_year(self) -> int | None:
+        """Return the year of the newest dated source."""
+        return newest_year(self.sources)
+
 
 def next_steps_path(language: str, root: Path = CONTENT_DIR) -> Path:
     """Return the next-steps file of one language."""
@@ -34,8 +39,8 @@ def build_next_step(intent: str, language: str, raw: dict) -> NextStep:
     verified = raw["last_verified"]
     return NextStep(
         intent=intent, language=language, short=str(raw["short"]).strip(),
-        sources=tuple(Source(name=str(s["name"]), year=s.get("year", "n.d."), url=s.get("url"))
-                      for s in raw["sources"]),
+        sources=tuple(Source(name=source_name(s["name"], language), year=s.get("year", "n.d."),
+                             url=s.get("url")) for s in raw["sources"]),
         last_verified=verified if isinstance(verified, date) else date.fromisoformat(verified),
         family=str(raw["family"]).strip() if raw.get("family") else None,
     )

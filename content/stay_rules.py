@@ -9,7 +9,7 @@ from functools import cache
 import yaml
 
 from content import CONTENT_DIR
-from content.answers import Source
+from content.answers import Source, newest_year, source_name
 
 
 @dataclass(frozen=True)
@@ -23,6 +23,11 @@ class StayRules:
     sources: tuple[Source, ...]
     last_verified: date
 
+    @property
+    def newest_source_year(self) -> int | None:
+        """Return the year of the newest dated source."""
+        return newest_year(self.sources)
+
     def ban_years(self, overstay_days: int) -> int | None:
         """Return the entry-ban length an overstay of this many days can bring, or None."""
         for more_than, years in self.overstay_bans:
@@ -32,15 +37,15 @@ class StayRules:
 
 
 @cache
-def stay_rules() -> StayRules:
-    """Load the stay rule table."""
+def stay_rules(language: str = "en") -> StayRules:
+    """Load the stay rule table, its source titles in a language."""
     raw = yaml.safe_load((CONTENT_DIR / "stay_rules.yml").read_text(encoding="utf-8"))
     bans = sorted(((int(row["more_than"]), int(row["years"])) for row in raw["overstay_bans"]),
                   reverse=True)
     return StayRules(
         limit_days=int(raw["limit_days"]), rule_since=raw["rule_since"],
         contract_gap_days=int(raw["contract_gap_days"]), overstay_bans=tuple(bans),
-        sources=tuple(Source(str(s["name"]), s.get("year", "n.d."), s.get("url"))
-                      for s in raw["sources"]),
+        sources=tuple(Source(source_name(s["name"], language), s.get("year", "n.d."),
+                             s.get("url")) for s in raw["sources"]),
         last_verified=raw["last_verified"],
     )

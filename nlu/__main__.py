@@ -33,6 +33,11 @@ def parse_json(text: str, parse: Parse) -> dict[str, Any]:
         "intent": parse.intent,
         "confidence": round(parse.confidence, 4),
         "entities": [_entity_json(e) for e in parse.entities],
+        "ranking": [
+            {"intent": name, "confidence": round(score, 4)} for name, score in parse.ranking
+        ],
+        "needs": list(parse.needs),
+        "urgency": parse.urgency,
     }
 
 

@@ -33,6 +33,10 @@ INTENTS: tuple[str, ...] = (
     "privacy",
     "delete_data",
     "pre_departure",
+    # Beyond the contract's 32 (README: "Intents added beyond the contract"): answers to the
+    # bot's own questions inside flows and follow-ups.
+    "dont_understand",
+    "dont_know",
 )
 
 ENTITY_TYPES: tuple[str, ...] = ("date", "number_of_days", "region", "country", "money")

@@ -1,7 +1,8 @@
 """Intent parsing by a Rasa server over its HTTP API (Rasa lives in .rasa-venv, never in ours).
 
-Rasa gives the intent, its confidence and the ranking; language and entities come from our own
-`nlu.langid` and `nlu.entities`, the same as for every other engine. When the server is down,
+Rasa is only the ranking step of the shared pipeline (`nlu.pipeline`): its intent ranking for the
+message, and for each sentence of a long one. Clipping, language, entities, the safety layer
+and the decision are our own, the same as for the embedded engine. When the server is down,
 slow or answers nonsense, the fallback parser answers instead, so the bot keeps working.
 """
 
@@ -13,15 +14,36 @@ import time
 from typing import Any
 
 import httpx
+import numpy as np
 
-from nlu.entities import extract
 from nlu.intents import INTENTS
 from nlu.langid import identify
+from nlu.pipeline import understand
 from nlu.types import Parse, Parser
 
 logger = logging.getLogger(__name__)
 
 _KNOWN_INTENTS = frozenset(INTENTS)
+_INDEX = {name: i for i, name in enumerate(INTENTS)}
+
+
+class _RasaRanker:
+    """The ranking step by Rasa: its confidences over the intent contract (0 where unranked)."""
+
+    classes = INTENTS
+
+    def __init__(self, parser: RasaParser) -> None:
+        self._parser = parser
+
+    def probabilities(self, text: str, whole: bool) -> np.ndarray:
+        """Rasa's ranking of `text` as a vector over `classes`."""
+        intent, confidence, ranking = self._parser._ask_rasa(text)
+        vector = np.zeros(len(INTENTS), dtype=np.float64)
+        for name, score in ranking:
+            vector[_INDEX[name]] = max(vector[_INDEX[name]], score)
+        if not vector[_INDEX[intent]]:
+            vector[_INDEX[intent]] = confidence
+        return vector
 
 
 class RasaReplyError(ValueError):
@@ -58,19 +80,12 @@ class RasaParser:
         if self._down and time.monotonic() < self._next_try:
             return self._fallback.parse(text, language_hint)
         try:
-            intent, confidence, ranking = self._ask_rasa(text)
+            parse, _ = understand(text, _RasaRanker(self), identify, language_hint)
         except (httpx.HTTPError, RasaReplyError) as error:
             self._mark_down(error)
             return self._fallback.parse(text, language_hint)
         self._mark_up()
-        language = identify(text, language_hint)
-        return Parse(
-            intent=intent,
-            confidence=confidence,
-            language=language,
-            entities=extract(text, language),
-            ranking=ranking,
-        )
+        return parse
 
     def close(self) -> None:
         """Close the HTTP connection pool."""

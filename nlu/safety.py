@@ -65,6 +65,7 @@ _STRONG_SKEL = _compile(
             r"\burup\b",
             r"\bsaba(p|ip|sh|it|ait|aibiz|agan|ashat|ashti|ashkan|ai)\w*",
             r"\btepkile\w*",
+            r"\burat\b",
         ),
         "kill_threat": (
             r"\bub(iut|iu|it|iet|et|ivaiut|ivaet|ili|ila)\b",
@@ -267,3 +268,139 @@ class SafetyPolicy:
 
 
 DEFAULT_POLICY = SafetyPolicy()
+
+
+# ---------------------------------------------------------------- now, past or feared
+
+# Time markers, on the skeleton (ky/ru, any script) and on the normalised text (en). A danger
+# told after a past marker is a past event until a "now" marker brings the story back.
+_PAST = re.compile(
+    r"\b(v proshl\w* (godu|leto\w*|zim\w*|mesiats\w*|raz)|(god|goda|let|mesiats\w*|nedel\w*) "
+    r"nazad|ranshe|kogda[- ]to|togda|v 20\d\d|"
+    r"(sbejal|ubejal|sbejali|ubejali|vernul\w*|uehal\w*)\b|"
+    r"biltir\w*|murun\w*|oshondo|kachip (kettik|kettim|ketken\w*|chiktim|chiktik)|"
+    r"kaitip kel\w*|20\d\d[- ]jil\w*)"
+)
+_PAST_EN = re.compile(
+    r"\b(last (year|summer|winter|spring|autumn|month|season|time)|(years?|months?|weeks?) ago|"
+    r"back then|in 20\d\d|(we|i|they) (ran away|escaped|left|came back|got out)|used to|"
+    r"was (locked|held|beaten|kept)|were (locked|held|beaten|kept))\b"
+)
+_NOW = re.compile(
+    r"\b(seichas|priamo seichas|do sih por|vse eshe|segodnia|nochiu|azir|azir da|dagi ele|"
+    r"bugun|tunde|teper)\b"
+)
+_NOW_EN = re.compile(r"\b(now|right now|still|today|tonight|at the moment|currently)\b")
+# Safe at home / out of it: the danger is over.
+_SAFE = re.compile(
+    r"\b((ia|ia uje|uje) doma|seichas (ia )?doma|v bezopasnosti|uidomun|uidobuz|uidomuz|"
+    r"koopsuz(dumun|mun|buz|dubuz)?|uigo (keldim|kaittim|keldik)|bishkektemin)\b"
+)
+_SAFE_EN = re.compile(
+    r"\b((i am|im|now i am|i am now) (back )?(home|safe|in bishkek|back)|(back|safe) (home|now)|"
+    r"now (i am )?(home|safe)|i am back)\b"
+)
+# Conditions and fear of what might happen ("if I quit he will...", "afraid of the ban").
+_IF = re.compile(r"\b(esli|egerde|eger|if)\b")
+# Danger told in the past tense ("хозяин запирал и бил", "kamachu"): never "now" by itself,
+# but it makes a story of past danger ("past") rather than no danger at all.
+_TOLD_PAST = re.compile(
+    r"\b(zapiral\w*|bil (nas|menia|ih|ego|ee)|bili (nas|menia|ih)|izbival\w*|"
+    r"derjal\w* (nas|menia|vzaperti)|ne vipuskal\w*|ne otpuskal\w*|ugrojal\w*|"
+    r"kamachu|kamap koichu|chigarchu emes|chigarbaichu|urchu|sabachu|korkutchu|"
+    r"used to (lock|beat|hit)|locked us|beat us|kept us|held us|threatened (me|us))\b"
+)
+# Fear of the law, not of a person: "afraid of the ban", "he threatens to call the police".
+_LEGAL = re.compile(
+    r"\b(zapret\w*|deport\w*|vidvor\w*|migratsion\w*|politsi\w*|militsi\w*|sud\w*|"
+    r"ban|police|deport\w*|migration|court|visa|viza\w*|kara tizme\w*)\b"
+)
+_LEGAL_FEARS = ("fear", "cant_leave", "threat")
+_NEGATED = re.compile(
+    r"\b(ne zaper\w*|ne bi(iut|iet|li)|nikto ne (bi|zap)\w*|kamap koigon jok|urgan jok|"
+    r"not (locked|beaten|held|kept)|nobody (beats|locks|holds)|(can|i can) go out)\b"
+)
+
+
+LONG_TWO_MEDIUM = 0.2
+LONG_ONE_MEDIUM = 0.35
+"""Classifier support a long message's weaker signs need (short messages: `SafetyPolicy`)."""
+
+
+@dataclass(frozen=True)
+class Urgency:
+    """How present a danger a message tells: "now", "weak", "past" or "none"."""
+
+    level: str
+    strong_now: bool = False
+    story_past: bool = False
+    """The message tells its story in the past or says the person is home or safe now."""
+
+
+def _is(pattern: re.Pattern[str], other: re.Pattern[str], skel: str, norm: str) -> bool:
+    return bool(pattern.search(skel) or other.search(norm))
+
+
+def assess(parts: list[str], p_urgent: float, policy: SafetyPolicy = DEFAULT_POLICY) -> Urgency:
+    """Tell present danger from past or reported danger and from generic fear.
+
+    Each part (sentence or clause) is judged in its story time: a past marker ("last year",
+    "былтыр", "два года назад") makes the following parts past until a "now" marker; a message
+    that says the person is home or safe turns danger without a "now" in its own part to past.
+    A strong sign in a present part is "now"; weaker signs the classifier supports are "weak".
+    """
+    if not parts:
+        return Urgency("none")
+    safe = any(_is(_SAFE, _SAFE_EN, skeleton(p), normalize(p)) for p in parts)
+    # In a story, a threat or fear may name the law a few clauses away ("if I quit he will call
+    # the migration police ... he keeps threatening").
+    legal_story = len(parts) > 1 and any(
+        _LEGAL.search(skeleton(p) + " " + normalize(p)) for p in parts
+    )
+    past = story_past = False
+    strong_now = weak_now = told = False
+    medium_now = 0
+    for part in parts:
+        skel, norm = skeleton(part), normalize(part)
+        found = signals(part)
+        now_marked = _is(_NOW, _NOW_EN, skel, norm)
+        if _is(_PAST, _PAST_EN, skel, norm):
+            past = story_past = True
+        elif now_marked:
+            past = False
+        strong = found.strong
+        medium = found.medium
+        if strong and _NEGATED.search(skel + " " + norm):
+            strong = tuple(s for s in strong if s not in ("confined", "violence"))
+            medium = tuple(m for m in medium if m != "cant_leave")
+        if not strong and _LEGAL.search(skel + " " + norm):
+            medium = tuple(m for m in medium if m not in _LEGAL_FEARS)
+        elif not strong and legal_story:
+            medium = tuple(m for m in medium if m not in ("threat", "fear"))
+        if not (strong or medium):
+            told = told or bool(_TOLD_PAST.search(skel) or _TOLD_PAST.search(norm))
+            continue
+        told = True
+        in_past = past or (safe and not now_marked)
+        if in_past:
+            continue
+        conditional = bool(_IF.search(skel) or _IF.search(norm))
+        if strong and not found.general and not (conditional and not found.medium):
+            strong_now = True
+        elif strong:
+            weak_now = weak_now or p_urgent >= policy.strong_general or bool(medium)
+        medium_now += len(medium)
+    story_past = story_past or safe
+    if strong_now:
+        return Urgency("now", True, story_past)
+    # A long story holds words like "help", "police", "afraid" anyway: it needs more support.
+    two, one = (LONG_TWO_MEDIUM, LONG_ONE_MEDIUM) if len(parts) > 1 else (
+        policy.two_medium, policy.one_medium
+    )
+    if (medium_now >= 2 and p_urgent >= two) or (medium_now and p_urgent >= one):
+        weak_now = True
+    if weak_now:
+        return Urgency("weak", False, story_past)
+    if told:
+        return Urgency("past", False, story_past)
+    return Urgency("none", False, story_past)

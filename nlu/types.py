@@ -30,8 +30,13 @@ class Parse:
     language: str
     entities: tuple[Entity, ...] = ()
     ranking: tuple[tuple[str, float], ...] = field(default=())
-    needs: tuple[str, ...] = ()  # the distinct topics a message clearly holds, first = main
-    urgency: str = "none"  # "now" | "weak" | "past" | "none": how present a danger is
+    """The top intents with their confidences, best first (at most three)."""
+    needs: tuple[str, ...] = ()
+    """The distinct topic intents the message clearly holds, most serious first; empty or one
+    element when there is a single need (the dialogue offers two or more as buttons)."""
+    urgency: str = "none"
+    """"now" (clear present danger), "weak" (possible present danger: ask), "past" (danger told
+    as a past or reported event, or generic fear: not urgent_danger) or "none"."""
 
     def entity_values(self, name: str) -> list[Any]:
         """Return the values of every entity of type `name`, in message order."""

@@ -25,7 +25,7 @@ from content.markup import PLACEHOLDER, markup_problems
 from nlu.intents import INTENTS, LANGUAGES
 
 PROJECT = CONTENT_DIR.parent
-TODAY = date(2026, 11, 23)
+TODAY = date(2026, 12, 1)
 
 
 @pytest.fixture

@@ -47,7 +47,7 @@ def write(tmp_path: Path, text: str, name: str = "en.yml") -> Path:
     "conversations: [\n",
 ])
 def test_a_malformed_file_is_refused_with_its_name(tmp_path: Path, text: str) -> None:
-    with pytest.raises(ConversationFileError, match="en.yml"):
+    with pytest.raises(ConversationFileError, match=r"en\.yml"):
         load_conversations(write(tmp_path, text))
 
 

@@ -28,10 +28,11 @@ def kinds(outcome: Outcome) -> list[str]:
     return [reply.kind for reply in outcome.replies]
 
 
-def place(country: str, city: str | None = None) -> tuple[Entity, ...]:
-    """Return the entities of a message naming a place."""
-    found = (Entity("country", country),)
-    return (*found, Entity("city", city)) if city else found
+def place(country: str, city: str | None = None, said: str = "") -> tuple[Entity, ...]:
+    """Return the entities of a message naming a place (`said`: the words naming it)."""
+    said = said or (city or "")
+    found = (Entity("country", country, text=said),)
+    return (*found, Entity("city", city, text=said)) if city else found
 
 
 def weak(intent: str, language: str, **extra: object) -> Parse:
@@ -58,7 +59,7 @@ def test_after_the_danger_reply_a_city_answers_the_country_question(language: st
     first = chat.write("...", understood("urgent_danger", language))
     assert kinds(first) == ["urgent", "ask_country"]
     then = chat.write("я в Казани", weak("out_of_scope", language,
-                                         entities=place("RU", "kazan")))
+                                         entities=place("RU", "kazan", "Казани")))
     assert kinds(then) == ["numbers"]
     assert all(number in texts(then) for number in emergency_numbers("RU"))
     assert chat.state.country == "RU" and chat.state.situation.city == "kazan"
@@ -78,7 +79,7 @@ def test_a_place_after_a_topic_gives_that_countrys_answer_not_a_guess(language: 
     chat = Chat(language=language, chosen=True)
     chat.write("...", understood("passport_taken", language))
     then = chat.write("I am in Seoul", weak("out_of_scope", language,
-                                            entities=place("KR", "seoul")))
+                                            entities=place("KR", "seoul", "Seoul")))
     assert kinds(then)[0] == "place_noted"
     assert kinds(then)[1] in ("answer:passport_taken", "country_note")
     assert "clarify" not in kinds(then) and "menu" not in kinds(then)
@@ -89,8 +90,8 @@ def test_a_relative_abroad_gets_the_help_of_the_country_they_are_in() -> None:
     chat.write("дочь уехала в турцию няней", understood("family_concern", "ru"))
     assert chat.state.family_mode and chat.state.situation.relative == "daughter"
     then = chat.write("она в стамбуле", understood("family_concern", "ru",
-                                                   entities=place("TR", "istanbul")))
-    assert kinds(then) == ["numbers"]
+                                                   entities=place("TR", "istanbul", "стамбуле")))
+    assert kinds(then) == ["place_noted", "numbers"]
     assert all(number in texts(then) for number in emergency_numbers("TR"))
     consulates = [c for c in find(country="TR") if c.kind in ("embassy", "consulate")]
     assert all(c.name["ru"] in texts(then) for c in consulates)
@@ -99,7 +100,7 @@ def test_a_relative_abroad_gets_the_help_of_the_country_they_are_in() -> None:
 def test_a_country_without_checked_numbers_gets_the_mfa_line() -> None:
     chat = Chat(language="en", chosen=True)
     chat.write("...", understood("urgent_danger", "en"))
-    then = chat.write("Dubai", weak("out_of_scope", "en", entities=place("AE", "dubai")))
+    then = chat.write("Dubai", weak("out_of_scope", "en", entities=place("AE", "dubai", "Dubai")))
     assert kinds(then) == ["numbers"]
     [mfa] = [c for c in find(country="KG") if c.key == "kg_mfa_consular"]
     assert mfa.phones[0] in texts(then).replace(" ", "") or mfa.name["en"] in texts(then)
@@ -115,7 +116,7 @@ def test_a_long_message_naming_a_place_is_still_its_topic() -> None:
 
 def test_the_situation_is_forgotten_after_a_week_without_messages() -> None:
     chat = Chat(language="en", chosen=True)
-    chat.write("I am in Kazan", weak("out_of_scope", "en", entities=place("RU", "kazan")))
+    chat.write("I am in Kazan", weak("out_of_scope", "en", entities=place("RU", "kazan", "Kazan")))
     assert chat.state.country == "RU"
     later = Chat(language="en", chosen=True, today=TODAY + timedelta(days=8))
     later.state = chat.state
@@ -125,7 +126,7 @@ def test_the_situation_is_forgotten_after_a_week_without_messages() -> None:
 
 def test_forget_deletes_the_situation() -> None:
     chat = Chat(language="en", chosen=True)
-    chat.write("I am in Kazan", weak("out_of_scope", "en", entities=place("RU", "kazan")))
+    chat.write("I am in Kazan", weak("out_of_scope", "en", entities=place("RU", "kazan", "Kazan")))
     chat.press("forget:yes")
     assert chat.state.situation == Situation()
 

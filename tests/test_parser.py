@@ -216,7 +216,12 @@ def test_predict_command_prints_json_lines():
     assert lines[0]["language"] == "ru"
     assert {"entity": "money", "value": {"amount": 800, "currency": "USD"}} in lines[0]["entities"]
     assert "агентство" in run.stdout  # ensure_ascii=False
-    assert set(lines[1]) == {"text", "language", "intent", "confidence", "entities"}
+    assert set(lines[1]) == {
+        "text", "language", "intent", "confidence", "entities", "ranking", "needs", "urgency"
+    }
+    assert lines[1]["urgency"] == "now"
+    assert lines[1]["ranking"][0] == {"intent": URGENT, "confidence": lines[1]["confidence"]}
+    assert 1 <= len(lines[1]["ranking"]) <= 3
 
 
 @pytest.fixture(scope="module")

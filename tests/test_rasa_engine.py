@@ -243,3 +243,40 @@ def test_malformed_reply_uses_fallback(
     assert parse.intent == "help"
     assert fallback.calls == [(ENTRY_BAN_RU, "ru")]
     assert len(warnings_in(engine_log)) == 1
+
+
+def test_rasa_goes_through_our_safety_layer(rasa: FakeRasa, fallback: FixedParser) -> None:
+    text = "помогите меня заперли и бьют, не выпускают, паспорт забрали"
+    rasa.answer_json(
+        {
+            "text": text,
+            "intent": {"name": "passport_taken", "confidence": 0.8},
+            "intent_ranking": [
+                {"name": "passport_taken", "confidence": 0.8},
+                {"name": "urgent_danger", "confidence": 0.15},
+                {"name": "unpaid_wages", "confidence": 0.05},
+            ],
+        }
+    )
+
+    parse = RasaParser(rasa.url, fallback).parse(text, "ru")
+
+    assert parse.intent == "urgent_danger"
+    assert parse.urgency == "now"
+    assert parse.ranking[1][0] == "passport_taken"
+    assert fallback.calls == []
+
+
+def test_rasa_reads_a_long_message_part_by_part(rasa: FakeRasa, fallback: FixedParser) -> None:
+    text = (
+        "Здравствуйте. Я работаю на складе в Подмосковье с весны. Бригадир забрал паспорт и не "
+        "отдаёт. Зарплату три месяца не платят. Как вернуть паспорт?"
+    )
+
+    parse = RasaParser(rasa.url, fallback).parse(text, "ru")
+
+    asked = [r["body"]["text"] for r in rasa.received]
+    assert asked[0] == text
+    assert len(asked) > 2 and all(part in text for part in asked[1:])
+    assert parse.intent == "entry_ban"  # what this fake Rasa says of every part
+    assert fallback.calls == []

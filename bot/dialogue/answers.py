@@ -7,7 +7,7 @@ from html import escape
 from bot.dialogue import actions
 from bot.dialogue.context import Turn
 from bot.dialogue.model import Button
-from content.answers import Answer, get_answer
+from content.answers import Answer, Sourced, get_answer, subtopics_of
 from content.formatting import format_date
 
 # Buttons that lead on from an answer to the closest next step.
@@ -30,16 +30,27 @@ FOLLOW_UPS: dict[str, tuple[tuple[str, str], ...]] = {
 }
 
 
-def source_line(turn: Turn, answer: Answer, limit: int | None = 2) -> str:
-    """Return 'Source: ... · Checked on <date>' in the reply language."""
+def dates_line(turn: Turn, answer: Sourced) -> str:
+    """Return 'Newest source: <year> · Checked on <date>': how old the facts are, and when
+    the answer was last checked against them (two different things)."""
+    _ = turn._
+    checked = _("Checked on {date}").format(
+        date=format_date(answer.last_verified, turn.language))
+    year = answer.newest_source_year
+    if year is None:
+        return _("Sources are undated") + " · " + checked
+    return _("Newest source: {year}").format(year=year) + " · " + checked
+
+
+def source_line(turn: Turn, answer: Sourced, limit: int | None = 2) -> str:
+    """Return 'Source: ... · Newest source: <year> · Checked on <date>' in the reply language."""
     _ = turn._
     names = []
     for source in answer.sources[:limit]:
         label = escape(f"{source.name} ({source.year})", quote=False)
         names.append(f'<a href="{escape(source.url)}">{label}</a>' if source.url else label)
-    checked = format_date(answer.last_verified, turn.language)
-    return "<i>" + _("Source: {sources}").format(sources="; ".join(names)) + " · " + _(
-        "Checked on {date}").format(date=checked) + "</i>"
+    return "<i>" + _("Source: {sources}").format(sources="; ".join(names)) + " · " + dates_line(
+        turn, answer) + "</i>"
 
 
 def topic_title(intent: str, language: str) -> str:
@@ -60,7 +71,8 @@ def follow_up_buttons(turn: Turn, intent: str) -> list[Button]:
         ("lang", "pick"): _("Choose language"),
     }
     buttons = []
-    for name, arg in FOLLOW_UPS.get(intent, ()):
+    subtopics = tuple(("topic", key) for key in subtopics_of(intent))
+    for name, arg in (*subtopics, *FOLLOW_UPS.get(intent, ())):
         label = topic_title(arg, turn.language) if name == "topic" else labels[(name, arg)]
         buttons.append(Button(label, actions.make(name, arg)))
     return buttons
@@ -79,7 +91,7 @@ def show_answer(turn: Turn, intent: str) -> None:
     state.last_intent = intent
     if intent in state.situation.pending:
         state.situation.pending.remove(intent)
-    if not answer.fits(country):
+    if country is not None and not answer.fits(country):
         show_country_note(turn, intent, country)
         return
     body = answer.family if state.family_mode and answer.family else answer.short
@@ -148,6 +160,5 @@ def source_list(turn: Turn, answer: Answer) -> str:
         label = escape(f"{source.name} ({source.year})", quote=False)
         lines.append("• " + (f'<a href="{escape(source.url)}">{label}</a>' if source.url
                              else label))
-    checked = format_date(answer.last_verified, turn.language)
-    return "<i>" + _("Sources:") + "\n" + "\n".join(lines) + "\n" + _(
-        "Checked on {date}").format(date=checked) + "</i>"
+    return "<i>" + _("Sources:") + "\n" + "\n".join(lines) + "\n" + dates_line(
+        turn, answer) + "</i>"

@@ -11,14 +11,14 @@ from bot.dialogue.context import Turn
 from bot.dialogue.flows import FLOWS, stay
 from bot.dialogue.model import Button, ConversationState, Incoming, Outcome
 from bot.dialogue.places import place_label
-from content.answers import get_answer
+from content.answers import get_answer, is_subtopic
 from nlu.intents import INTENTS, LANGUAGES
 from nlu.types import Parse, Parser
 
 MAX_PARSE_CHARS = 1000
 LANGUAGE_NAMES = {"ky": "Кыргызча", "ru": "Русский", "en": "English"}
 # Intents whose answer is a flow or a command rather than a text.
-FLOW_INTENTS = {"self_check": "check", "ngo_help": "find"}
+FLOW_INTENTS = {"self_check": "check", "ngo_help": "find", "agency_check": "agency"}
 MENU_TOPICS = ("recruitment_fees", "entry_ban", "stay_rule", "work_documents",
                "trafficking_signs")
 # Intents that are not a topic of their own (never offered as "what you may have meant").
@@ -87,6 +87,8 @@ class Dialogue:
         parse = turn.parse
         assert parse is not None
         awaiting = state.situation.awaiting
+        if followup.place_answers_question(turn, text) or followup.after_danger(turn, text):
+            return
         if parse.intent == "urgent_danger" and parse.urgency != "weak":
             urgent.respond(turn)
             return
@@ -180,6 +182,8 @@ class Dialogue:
               and (stay.has_stay_facts(turn) or stay.asks_to_count(turn))):
             # the calculator counts Russia's rule only
             FLOWS["stay"].start(turn)
+        elif intent == state.last_intent and turn.text and intent in followup.STEP_TOPICS:
+            followup.show_next_step(turn, intent)  # asked again: go on, don't repeat
         else:
             show_answer(turn, intent)
 
@@ -263,7 +267,10 @@ class Dialogue:
                 show_answer(turn, args[0])
         elif name == "next" and args and args[0] in INTENTS:
             followup.show_next_step(turn, args[0])
-        elif name == "more" and args and args[0] in INTENTS:
+        elif name == "topic" and args and is_subtopic(args[0]):
+            state.end_flow()
+            show_answer(turn, args[0])
+        elif name == "more" and args and (args[0] in INTENTS or is_subtopic(args[0])):
             if args[1:2] and args[1] in LANGUAGES:  # the language the short answer was in
                 turn.language = args[1]
             show_more(turn, args[0])

@@ -74,17 +74,13 @@ WHAT_NOW = _any(
 )
 # "count my days": the person wants the stay calculator itself
 COUNT_DAYS = _any(
-    r"(посчита|подсчита|сосчита|считай|посчитай)\w*\s+(\w+\s+)?(дн|срок)",
-    r"сколько (у меня )?(дней )?(осталось|остается)",
-    r"(кун|кундор|кундорум)\w*\s+(\w+\s+)?(эсепте|санап|сана)", r"канча кун (калды|калган)",
-    r"(kun|kunder|kundor)\w*\s+(\w+\s+)?(esepte|sanap|sana)", r"kancha kun (kaldy|kalgan)",
+    r"(посчита|подсчита|сосчита|считай|посчитай)\w*\s+(\w+\s+){0,3}(дн|срок)",
+    r"сколько\s+(\w+\s+){0,3}(осталось|остается|остаётся)",
+    r"(кун|кундор|кундорум)\w*\s+(\w+\s+){0,2}(эсепте|санап|сана)", r"канча кун (калды|калган)",
+    r"(kun|kunder|kundor)\w*\s+(\w+\s+){0,2}(esepte|sanap|sana)", r"kancha kun (kaldy|kalgan)",
     r"\bcount (my |the )?days\b", r"\bhow many days (do i have )?left\b",
     r"\bdays calculator\b",
 )
-# a message saying only where the person is ("I am in Kazan", "мен Казандамын")
-LOCATION_WORDS = _any(r"\b(я|мы|он|она|они)\b", r"\b(в|во|из)\b", r"\bмен\b", r"\bбиз\b",
-                      r"\b(i am|i'm|im|we are|he is|she is|they are|in|at|from|now)\b",
-                      r"\b(azyr|азыр|сейчас|щас|теперь|эми|ushul|ушул)\b")
 
 
 def relative_in(text: str) -> str | None:
@@ -113,9 +109,49 @@ def asks_what_now(text: str) -> bool:
     return bool(WHAT_NOW.search(fold(text).strip(" ?!.")))
 
 
+YES_WORDS = frozenset({"да", "ага", "угу", "конечно", "ооба", "ообо", "оо", "ooba", "ha", "xa",
+                       "yes", "yeah", "yep", "y", "da"})
+NO_WORDS = frozenset({"нет", "неа", "не", "жок", "жоқ", "jok", "zhok", "net", "no", "nope",
+                      "n"})
+
+
+def yes_or_no(text: str) -> str | None:
+    """Return "yes" or "no" when a message starts with a yes or no word ("нет, в этом году
+    первый раз"), else None."""
+    words = fold(text).split()
+    if not words:
+        return None
+    if words[0] in YES_WORDS:
+        return "yes"
+    if words[0] in NO_WORDS:
+        return "no"
+    return None
+
+
 def asks_to_count(text: str) -> bool:
     """Return True for "count my days", "сколько дней осталось", "канча кун калды"."""
     return bool(COUNT_DAYS.search(fold(text)))
+
+
+FILLER_WORDS = frozenset({
+    "я", "мы", "он", "она", "они", "сейчас", "щас", "теперь", "тут", "здесь", "живу",
+    "работаю", "нахожусь", "в", "во", "городе", "город", "уже", "пока", "а", "и", "ну", "мен",
+    "биз", "ал", "алар", "азыр", "эми", "ушул", "жашайм", "иштейм", "шаарында", "шаары",
+    "men", "biz", "al", "azyr", "emi", "i", "am", "im", "we", "are", "were", "he", "is", "hes",
+    "she", "shes", "they", "in", "at", "now", "living", "working", "the", "city", "of", "still",
+    "near", "ok", "okay", "ладно", "хорошо", "макул", "жакын", "около", "под", "области",
+    "oblast", "region", "county", "area", "town", "village", "айылда", "облусунда", "home",
+    "back", "дома", "уйдо", "uido", "uydo", "уйго", "already",
+})
+
+
+def sounds_like_location(text: str, place_words: str = "") -> bool:
+    """Return True when a short message says only where someone is: besides the place's own
+    words (`place_words`), nothing but pronouns, prepositions and "now" ("I am in Kazan",
+    "мен азыр Казандамын", "она в Стамбуле"); "they locked me in Podolsk" is not."""
+    place = set(fold(place_words).split())
+    rest = [word for word in fold(text).split() if word not in place and word not in FILLER_WORDS]
+    return len(rest) <= 1 and (not rest or len(fold(text).split()) <= 3)
 
 
 def word_count(text: str) -> int:

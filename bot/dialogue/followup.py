@@ -29,9 +29,37 @@ WEAK_INTENTS = frozenset({"help", "talk_to_human", "urgent_danger", "out_of_scop
 VAGUE_INTENTS = frozenset({"out_of_scope", "affirm", "deny", "thanks", "greet", "help",
                            "goodbye", "dont_know", "dont_understand"})
 WHAT_NOW_MAX_WORDS = 8
+# Topics with a next step (content/<lang>/next_steps.yml): asked twice, the next step follows.
+STEP_TOPICS = frozenset({
+    "recruitment_fees", "agency_check", "job_offer_check", "entry_ban", "control_list",
+    "stay_rule", "work_documents", "trafficking_signs", "passport_taken", "unpaid_wages",
+    "hotline_numbers", "family_concern", "return_home", "embassy_contacts", "deportation",
+    "military_recruitment", "pre_departure"})
 # A short message naming a place is read as "this is where I am" unless the parser is at
 # least this sure it asks something ("Россияга кирүүгө тыюу барбы" is about the entry ban).
 PLACE_ONLY_BELOW = 0.7
+
+
+def place_answers_question(turn: Turn, text: str) -> bool:
+    """A bare place name after the bot asked where, or during a topic: whatever the parser
+    makes of it, it says where the person is."""
+    parse = turn.parse
+    if parse is None or not says_only_where(parse, text):
+        return False
+    if turn.state.situation.awaiting != "country" and topic_of(turn) is None:
+        return False
+    answer_place(turn, topic_of(turn))
+    return True
+
+
+def after_danger(turn: Turn, text: str) -> bool:
+    """"Please help" right after the emergency block: the next step and a person now."""
+    if topic_of(turn) != "urgent_danger" or turn.state.situation.awaiting:
+        return False
+    if cues.word_count(text) > WHAT_NOW_MAX_WORDS or not cues.asks_what_now(text):
+        return False
+    show_next_step(turn, "urgent_danger")
+    return True
 
 
 def topic_of(turn: Turn) -> str | None:
@@ -76,11 +104,12 @@ def answer_place(turn: Turn, topic: str | None) -> None:
     if situation.awaiting == "country" or topic == "urgent_danger":
         urgent.show_numbers(turn, country, place)
         return
-    if topic == "family_concern":
-        turn.say(_("You said they are in {place}. Here is where to turn there:").format(
-            place=place) + "\n\n" + help_in_country(turn, country),
-            [Button(_("Talk to a person"), "human"), Button(_("Menu"), "menu")],
-            kind="numbers")
+    if topic == "family_concern" or (topic in COUNTRY_TOPICS and turn.state.family_mode):
+        turn.say(_("Noted: {place}.").format(place=place), kind="place_noted")
+        turn.say(_("Where your relative can turn there, and the Kyrgyz missions:") + "\n\n"
+                 + help_in_country(turn, country),
+                 [Button(_("Talk to a person"), "human"), Button(_("Menu"), "menu")],
+                 kind="numbers")
         return
     if topic in COUNTRY_TOPICS:
         turn.say(_("Noted: {place}.").format(place=place), kind="place_noted")

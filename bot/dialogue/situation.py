@@ -57,7 +57,13 @@ def mentions_place(parse: Parse) -> bool:
                 or parse.entity_values("region"))
 
 
+PLACE_ENTITIES = ("country", "city", "region")
+
+
 def says_only_where(parse: Parse, text: str) -> bool:
-    """Return True for a short message that just tells where the person is ("я в Подольске")."""
-    others = [e for e in parse.entities if e.entity not in ("country", "city", "region")]
-    return mentions_place(parse) and not others and cues.word_count(text) <= SHORT_PLACE_WORDS
+    """Return True for a short message that just tells where someone is ("я в Подольске",
+    "мен Казандамын", "Стамбулда"), not one that tells what happened there."""
+    others = [e for e in parse.entities if e.entity not in PLACE_ENTITIES]
+    place_words = " ".join(e.text for e in parse.entities if e.entity in PLACE_ENTITIES)
+    return (mentions_place(parse) and not others and cues.word_count(text) <= SHORT_PLACE_WORDS
+            and cues.sounds_like_location(text, place_words))

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any, Protocol
 
 from bot.dialogue.context import Turn
-from bot.dialogue.flows import find_help, handoff, screening, stay
+from bot.dialogue.flows import agency, find_help, handoff, screening, stay
 
 
 class Flow(Protocol):
@@ -26,4 +26,5 @@ FLOWS: dict[str, Any] = {
     "check": screening,
     "find": find_help,
     "handoff": handoff,
+    "agency": agency,
 }

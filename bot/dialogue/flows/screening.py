@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.dialogue import actions
+from bot.dialogue import actions, cues
 from bot.dialogue.context import Turn
 from bot.dialogue.model import Button
 from content.i18n import mark
@@ -152,8 +152,9 @@ def on_text(turn: Turn, text: str) -> bool:
     """Accept a typed yes, no or "I don't know" as an answer; explain when not understood."""
     intent = turn.parse.intent if turn.parse else None
     step = turn.state.step or ""
-    if intent in TYPED_ANSWERS and step.isdigit():
-        return on_action(turn, [step, TYPED_ANSWERS[intent]])
+    said = TYPED_ANSWERS.get(intent or "") or cues.yes_or_no(text)
+    if said and step.isdigit():
+        return on_action(turn, [step, said])
     if intent == "dont_understand" and step.isdigit():
         explain(turn, int(step))
         return True

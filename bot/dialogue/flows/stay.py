@@ -12,7 +12,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from bot.dialogue import actions, cues
-from bot.dialogue.answers import source_line
+from bot.dialogue.answers import show_answer, source_line
 from bot.dialogue.context import Turn
 from bot.dialogue.flows.dates import impossible_date
 from bot.dialogue.model import Button
@@ -27,9 +27,13 @@ NEAR_LIMIT_DAYS = 15
 LEAVE_FLOW_CONFIDENCE = 0.6
 LEAVE_FLOW_EXCEPT = ("affirm", "deny", "stay_rule", "out_of_scope", "thanks", "dont_know",
                      "dont_understand")
+# Questions answered on the way without leaving the calculator.
+DIGRESSIONS = ("stay_rule", "entry_ban", "control_list", "work_documents", "deportation")
 # Intents whose message starts the calculator when it carries dates or a length of stay.
 COUNT_INTENTS = ("stay_rule", "work_documents", "deportation", "control_list")
 ROLES = ("entry", "exit", "contract_end", "contract_start")
+# A date typed without a year that falls this long ago is asked about before it is used.
+UNSURE_DAYS = 300
 
 
 @dataclass(frozen=True)
@@ -168,7 +172,8 @@ def _date_problem(turn: Turn, text: str) -> str:
         example=_example(turn))
 
 
-def accept_entry(turn: Turn, typed: TypedDate, approximate: bool = False) -> None:
+def accept_entry(turn: Turn, typed: TypedDate, approximate: bool = False,
+                 days_said: int | None = None) -> None:
     """Repeat the entry date back, store it, and move on to earlier trips or the contract."""
     _ = turn._
     entry = typed.day
@@ -176,19 +181,28 @@ def accept_entry(turn: Turn, typed: TypedDate, approximate: bool = False) -> Non
         turn.say(_("That date is in the future. When did you enter Russia?"),
                  kind="stay_question")
         return
-    if "traditional_month" in typed.flags:
+    unsure_year = "no_year" in typed.flags and entry < turn.today - timedelta(days=UNSURE_DAYS)
+    if "traditional_month" in typed.flags or unsure_year:
         turn.state.step = "month?"
         turn.state.data["candidate"] = entry.isoformat()
-        turn.say(_("The old month names do not match our months exactly. Do you mean {date}?")
-                 .format(date=_say_date(turn, entry)),
+        question = (_("The old month names do not match our months exactly. Do you mean {date}?")
+                    if "traditional_month" in typed.flags else
+                    _("You gave no year. Do you mean {date}? If not, write the date with the "
+                      "year."))
+        turn.say(question.format(date=_say_date(turn, entry)),
                  [Button(_("Yes"), actions.make(NAME, "month", "yes")),
                   Button(_("No, another date"), actions.make(NAME, "month", "no"))],
                  kind="stay_confirm")
         return
     turn.state.data["entry"] = entry.isoformat()
-    confirm = _("Entry into Russia: {date}.").format(date=_say_date(turn, entry))
+    confirm = _("Entry into Russia: {date}").format(date=_say_date(turn, entry))
     if approximate:
-        confirm = _("Entry into Russia: about {date}.").format(date=_say_date(turn, entry))
+        confirm = _("Entry into Russia: about {date}").format(date=_say_date(turn, entry))
+    if days_said:
+        confirm = turn.ngettext(
+            "You have been in Russia {n} day (today counts): entry about {date}",
+            "You have been in Russia {n} days (today counts): entry about {date}",
+            days_said).format(n=days_said, date=_say_date(turn, entry))
     if "no_year" in typed.flags:
         confirm += " " + _("(You gave no year, so I took the most recent one. If that is "
                            "wrong, write the date with the year.)")
@@ -209,23 +223,26 @@ def accept_entry(turn: Turn, typed: TypedDate, approximate: bool = False) -> Non
 
 def accept_days(turn: Turn, days: int) -> None:
     """"I have been here 80 days": count back to the entry day (today counts)."""
-    accept_entry(turn, TypedDate(turn.today - timedelta(days=max(days, 1) - 1)),
-                 approximate=True)
+    days = max(days, 1)
+    accept_entry(turn, TypedDate(turn.today - timedelta(days=days - 1)), approximate=True,
+                 days_said=days)
 
 
 def accept_duration(turn: Turn, days: int, said: str) -> None:
     """"5 months": far past the limit without a contract is said at once; else count."""
     _ = turn._
-    rules = stay_rules()
+    rules = stay_rules(turn.language)
     situation = turn.state.situation
     if days > rules.limit_days and situation.contract != "yes":
         over = days - rules.limit_days
         turn.state.end_flow()
+        turn.state.last_intent = "stay_rule"
         lines = [_("You wrote that you have been in Russia {said}: about {days} days.").format(
                      said=said, days=days),
                  _("Without a work contract, a Kyrgyz citizen may stay at most {limit} days per "
-                   "calendar year. You are about {over} days past that limit.").format(
-                     limit=rules.limit_days, over=over),
+                   "calendar year.").format(limit=rules.limit_days) + " " + turn.ngettext(
+                     "You are about {n} day past that limit.",
+                     "You are about {n} days past that limit.", over).format(n=over),
                  overstay_consequences(turn, over)]
         turn.say("\n\n".join(lines) + "\n\n" + source_line(turn, rules),
                  [Button(_("Talk to a person"), "human")],
@@ -304,14 +321,22 @@ def on_text(turn: Turn, text: str) -> bool:
             state.step = "contract_end"
             return True
     if state.step in ("earlier?", "contract", "extended?", "month?"):
-        if intent in ("affirm", "deny"):
-            answer = "yes" if intent == "affirm" else "no"
+        said = {"affirm": "yes", "deny": "no"}.get(intent or "") or cues.yes_or_no(text)
+        if said:
+            answer = said
             name = {"earlier?": "prev", "contract": "contract", "extended?": "extended",
                     "month?": "month"}[state.step]
             return on_action(turn, [name, answer])
         if facts.dates and state.step == "month?":
             state.step = "entry"
             return _use_facts(turn, facts)
+        if turn.parse and turn.parse.intent in DIGRESSIONS and (
+                turn.parse.confidence >= LEAVE_FLOW_CONFIDENCE):
+            # a question on the way ("and if I stay longer?"): answer it, then ask again
+            show_answer(turn, turn.parse.intent)
+            turn.state.flow = NAME
+            explain(turn, again=True)
+            return True
     explain(turn)
     return True
 
@@ -341,8 +366,9 @@ def _read_earlier_trip(turn: Turn, text: str, facts: StayFacts) -> bool:
     return True
 
 
-def explain(turn: Turn, unsure: bool = False) -> None:
-    """Say the current question again in plainer words, with examples, and offer a person."""
+def explain(turn: Turn, unsure: bool = False, again: bool = False) -> None:
+    """Say the current question again in plainer words, with examples, and offer a person
+    (`again`: after answering a question asked on the way)."""
     _ = turn._
     step = turn.state.step or "entry"
     if step == "entry":
@@ -388,6 +414,8 @@ def explain(turn: Turn, unsure: bool = False) -> None:
         rows = [[Button(_("Cancel"), "menu")]]
     if unsure:
         text = _("That is all right.") + " " + text
+    if again:
+        text = _("To finish counting your days:") + " " + text
     turn.say(text, *rows, [Button(_("Talk to a person"), "human")], kind="explain")
 
 
@@ -450,7 +478,7 @@ def _trips(turn: Turn) -> list[Trip]:
 def overstay_consequences(turn: Turn, over: int) -> str:
     """Say what an overstay of this length can bring (content/stay_rules.yml)."""
     _ = turn._
-    rules = stay_rules()
+    rules = stay_rules(turn.language)
     text = _("Staying past the limit breaks Russia's migration rules: it can bring a fine and "
              "expulsion, and the MVD can add you to the control list (RKL), which blocks bank "
              "cards and more. It does not tell you when it does.")
@@ -468,7 +496,7 @@ def show_result(turn: Turn, has_contract: bool, extended: bool | None = None) ->
     """Calculate and explain the result, with what to do near or past the limit."""
     _ = turn._
     state = turn.state
-    rules = stay_rules()
+    rules = stay_rules(turn.language)
     trips = _trips(turn)
     try:
         result = calculate(trips, turn.today, has_contract)
@@ -487,6 +515,7 @@ def show_result(turn: Turn, has_contract: bool, extended: bool | None = None) ->
              Button(_("No"), actions.make(NAME, "extended", "no"))], kind="stay_question")
         return
     state.end_flow()
+    state.last_intent = "stay_rule"  # "what now?" after the result goes on from here
     last = _say_date(turn, result.last_legal_day)
     counted = [_("Entry: {date}").format(date=_say_date(turn, trips[-1].entry))]
     counted += [_("Earlier trip: {entry} to {exit}").format(
@@ -530,7 +559,8 @@ def show_result(turn: Turn, has_contract: bool, extended: bool | None = None) ->
                                    result.days_left).format(n=result.days_left))
         if result.days_left <= NEAR_LIMIT_DAYS:
             lines.append(_("You are close to the limit. Plan to leave Russia by {date} at the "
-                           "latest.").format(date=last))
+                           "latest: staying longer can bring a fine, expulsion, the control list "
+                           "(RKL) and an entry ban.").format(date=last))
     lines.append(_("How I count: {limit} days per calendar year (rule since {since}); the days "
                    "of entry and exit both count; a single stay may not exceed {limit} days. "
                    "Rules change: check with the MVD or a hotline operator.").format(
@@ -546,8 +576,9 @@ def show_contract_end(turn: Turn, ended: date) -> None:
     """A contract ended: the days left to sign a new one, and what happens after."""
     _ = turn._
     state = turn.state
-    rules = stay_rules()
+    rules = stay_rules(turn.language)
     state.end_flow()
+    state.last_intent = "work_documents"
     state.situation.contract = "ended"
     state.situation.contract_end = ended.isoformat()
     deadline = ended + timedelta(days=rules.contract_gap_days)
