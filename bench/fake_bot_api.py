@@ -56,10 +56,12 @@ class FakeBotApi:
         self.calls: list[Call] = []
         self.updates: deque[dict[str, Any]] = deque()
         self.failures: dict[str, deque[str]] = {}
+        self.chat_failures: dict[tuple[str, str], deque[str]] = {}
         self.operator_chat = operator_chat or {
             "id": -1001234567890, "type": "supergroup", "title": "Hotline operators",
             "is_forum": True}
         self.members: dict[int, str] = {}
+        self.files: dict[str, bytes] = {}  # file_id -> the bytes getFile's download returns
         self._message_ids = itertools.count(1000)
         self._update_ids = itertools.count(1)
         self._thread_ids = itertools.count(50)
@@ -100,6 +102,11 @@ class FakeBotApi:
         """Make the next calls of a method fail: '429', '500', 'malformed', 'slow', '400'."""
         with self._lock:
             self.failures.setdefault(method, deque()).extend(kinds)
+
+    def fail_chat(self, method: str, chat_id: int, *kinds: str) -> None:
+        """Like `fail`, for the calls of a method to one chat only ('429:5': retry after 5 s)."""
+        with self._lock:
+            self.chat_failures.setdefault((method, str(chat_id)), deque()).extend(kinds)
 
     def calls_of(self, *methods: str) -> list[Call]:
         """Return the recorded calls of some methods, oldest first."""
@@ -171,7 +178,9 @@ class FakeBotApi:
         method = request.path.rsplit("/", 1)[-1]
         params = self._read_params(request)
         with self._lock:
-            queue = self.failures.get(method)
+            queue = self.chat_failures.get((method, str(params.get("chat_id"))))
+            if not queue:
+                queue = self.failures.get(method)
             failure = queue.popleft() if queue else None
         if failure == "slow":
             time.sleep(3)
@@ -190,10 +199,11 @@ class FakeBotApi:
         with self._lock:
             self.calls.append(Call(f"{method}!{kind}", params))
             self._lock.notify_all()
-        if kind == "429":
+        if kind.startswith("429"):
+            after = int(kind.partition(":")[2] or 1)
             self._send(request, 429, {"ok": False, "error_code": 429,
-                                      "description": "Too Many Requests: retry after 1",
-                                      "parameters": {"retry_after": 1}})
+                                      "description": f"Too Many Requests: retry after {after}",
+                                      "parameters": {"retry_after": after}})
         elif kind == "500":
             self._send(request, 500, {"ok": False, "error_code": 500,
                                       "description": "Internal Server Error"})
@@ -209,7 +219,9 @@ class FakeBotApi:
             request.wfile.write(raw)
 
     def _send_file(self, request: BaseHTTPRequestHandler) -> None:
-        raw = b"%PDF-1.4 fake document for " + request.path.rsplit("/", 1)[-1].encode()
+        name = request.path.rsplit("/", 1)[-1]
+        raw = self.files.get(name.removesuffix(".bin"),
+                             b"%PDF-1.4 fake document for " + name.encode())
         request.send_response(200)
         request.send_header("Content-Type", "application/octet-stream")
         request.send_header("Content-Length", str(len(raw)))

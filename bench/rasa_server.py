@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import secrets
 import tempfile
 from urllib.parse import urlparse
 
@@ -15,7 +16,8 @@ def rasa_url() -> str:
     from bot.settings import load_settings
 
     with tempfile.TemporaryDirectory() as data_dir:
-        environ = {**os.environ, "SAPAR_DATA_DIR": data_dir, "SAPAR_SECRET_KEY": "b" * 32}
+        environ = {**os.environ, "SAPAR_DATA_DIR": data_dir,
+                   "SAPAR_SECRET_KEY": secrets.token_hex(24)}
         return load_settings(environ).rasa_url
 
 

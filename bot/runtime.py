@@ -31,9 +31,13 @@ def configure_logging(level: str) -> None:
     """Log to stderr; keep HTTP libraries quiet (their lines would carry the bot token).
 
     python-telegram-bot stays at INFO even when we debug: at DEBUG it logs whole updates and
-    API calls (ids, names, usernames, phone numbers, locations, texts) and the bot token.
+    API calls (ids, names, usernames, phone numbers, locations, texts) and the bot token. Any
+    line that still carries such a payload is withheld by `bot.logfilter`.
     """
+    from bot import logfilter
+
     logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logfilter.install()
     for noisy in ("httpx", "httpcore", "apscheduler"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
     logging.getLogger("telegram").setLevel(logging.INFO if level == "DEBUG" else level)
@@ -48,5 +52,7 @@ def build_runtime(settings: Settings, parser: Parser | None = None) -> Runtime:
     dialogue = Dialogue(parser, clarify_below=CLARIFY_BELOW,
                         situation_days=settings.situation_days)
     pseudonymizer = Pseudonymizer(settings.secret_key)
-    service = ChatService(db, dialogue, pseudonymizer, settings.default_language)
+    service = ChatService(db, dialogue, pseudonymizer, settings.default_language,
+                          settings.campaign_tags)
+    service.users.fold_campaigns(settings.campaign_tags)  # tags stored before the allow-list
     return Runtime(settings, db, parser, dialogue, service, pseudonymizer)

@@ -9,7 +9,7 @@ from sqlite_utils import Database
 from bot.dialogue import ConversationState, Dialogue, Incoming, Outcome
 from bot.pseudonym import Pseudonymizer
 from bot.storage import erase_deleted
-from bot.users import UserStore
+from bot.users import OTHER_CAMPAIGN, UserStore
 from nlu.types import Parse
 
 
@@ -26,8 +26,9 @@ class ChatService:
     """Load a person's state, let the dialogue answer, save what changed, apply forgetting."""
 
     def __init__(self, db: Database, dialogue: Dialogue, pseudonymizer: Pseudonymizer,
-                 default_language: str) -> None:
+                 default_language: str, campaign_tags: frozenset[str] = frozenset()) -> None:
         self.users = UserStore(db)
+        self.campaign_tags = campaign_tags  # anything else is counted as "other"
         self.dialogue = dialogue
         self.pseudonymizer = pseudonymizer
         self.default_language = default_language
@@ -55,5 +56,7 @@ class ChatService:
         self.users.save_state(user_key, state.to_dict())
         campaign = outcome.effect("campaign")
         if campaign:
-            self.users.count_campaign(str(campaign.data["tag"]))
+            tag = str(campaign.data["tag"])
+            # a free-form tag can be an id, a username or a phone number: never store it
+            self.users.count_campaign(tag if tag in self.campaign_tags else OTHER_CAMPAIGN)
         return TurnResult(user_key, state, outcome)

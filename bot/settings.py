@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import ipaddress
+import math
 import os
+import re
 import secrets
 import sys
+from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import time
@@ -17,6 +21,7 @@ from nlu.intents import LANGUAGES
 
 DEFAULT_API_BASE_URL = "https://api.telegram.org/bot"
 SECRET_KEY_FILE = "secret.key"
+MIN_SECRET_LENGTH = 32
 ENGINES = ("embedded", "rasa")
 
 
@@ -46,6 +51,11 @@ class Settings:
     retention_days: int
     situation_days: int
     log_level: str
+    group_messages_per_minute: int = 20
+    handoff_messages_per_minute: int = 20
+    cases_per_hour: int = 3
+    campaign_tags: frozenset[str] = frozenset()
+    idle_close_days: int = 14
 
     @property
     def database_path(self) -> Path:
@@ -82,6 +92,18 @@ def _choice(env: dict[str, str], name: str, choices: tuple[str, ...], default: s
     return value
 
 
+def is_loopback(host: str | None) -> bool:
+    """Return True for a host name or address that never leaves this machine."""
+    if not host:
+        return False
+    if host.lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
 def _url(env: dict[str, str], name: str, default: str | None, schemes: tuple[str, ...]
          ) -> str | None:
     value = env.get(name, "") or default
@@ -91,7 +113,26 @@ def _url(env: dict[str, str], name: str, default: str | None, schemes: tuple[str
     if parsed.scheme not in schemes or not parsed.netloc:
         raise SettingsError(
             f"{name} must be a {' or '.join(schemes)} URL with a host, got {value!r}")
+    if parsed.scheme == "http" and not is_loopback(parsed.hostname):
+        # texts, the token and chat ids would cross the network unencrypted
+        raise SettingsError(f"{name} may use http:// only on this machine (127.0.0.1, ::1, "
+                            f"localhost); use https:// for {parsed.hostname!r}")
     return value
+
+
+def weakness(secret: str) -> str | None:
+    """Return why a secret is too easy to guess (short, repetitive, few distinct characters)."""
+    if len(secret) < MIN_SECRET_LENGTH:
+        return f"is shorter than {MIN_SECRET_LENGTH} characters"
+    if len(set(secret)) < 10:
+        return "uses fewer than 10 different characters"
+    if re.search(r"(.)\1{5}", secret):
+        return "repeats a character 6 times in a row"
+    counts = Counter(secret)
+    bits = -sum(n * math.log2(n / len(secret)) for n in counts.values())
+    if bits < 100:  # a character-frequency estimate: 32 random hex digits give about 120
+        return f"is too predictable (about {bits:.0f} bits by its letters; 100 are needed)"
+    return None
 
 
 def _office_hours(env: dict[str, str]) -> tuple[time, time]:
@@ -123,20 +164,37 @@ def _office_days(env: dict[str, str]) -> tuple[int, ...]:
 def _secret_key(env: dict[str, str], data_dir: Path) -> bytes:
     raw = env.get("SAPAR_SECRET_KEY", "")
     if raw:
-        if len(raw) < 32:
-            raise SettingsError("SAPAR_SECRET_KEY must be at least 32 characters long")
+        problem = weakness(raw)
+        if problem:
+            raise SettingsError(f"SAPAR_SECRET_KEY {problem}; generate one with "
+                                "`python -c 'import secrets; print(secrets.token_hex(32))'`")
         return raw.encode()
     key_file = data_dir / SECRET_KEY_FILE
     if key_file.exists():
         key = key_file.read_text().strip()
-        if len(key) < 32:
-            raise SettingsError(f"SAPAR_SECRET_KEY file {key_file} is shorter than 32 characters")
+        if len(key) < MIN_SECRET_LENGTH:  # written by us from secrets.token_hex
+            raise SettingsError(f"SAPAR_SECRET_KEY file {key_file} is shorter than "
+                                f"{MIN_SECRET_LENGTH} characters")
         return key.encode()
     key = secrets.token_hex(32)
-    fd = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with os.fdopen(fd, "w") as handle:
-        handle.write(key + "\n")
+    try:
+        fd = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as handle:
+            handle.write(key + "\n")
+    except OSError as error:
+        raise SettingsError(f"SAPAR_SECRET_KEY is unset and {key_file} cannot be written "
+                            f"({error.strerror}); set the key or make SAPAR_DATA_DIR "
+                            "writable") from None
     return key.encode()
+
+
+def _campaign_tags(env: dict[str, str]) -> frozenset[str]:
+    tags = {tag.strip() for tag in env.get("SAPAR_CAMPAIGN_TAGS", "").split(",") if tag.strip()}
+    bad = [tag for tag in tags if not re.fullmatch(r"[A-Za-z0-9_.-]{1,24}", tag)]
+    if bad:
+        raise SettingsError("SAPAR_CAMPAIGN_TAGS must be comma-separated tags of A-Z a-z 0-9 "
+                            f"_ . - (at most 24 characters), got {bad[0]!r}")
+    return frozenset(tags)
 
 
 def load_settings(environ: Mapping[str, str] | None = None,
@@ -144,6 +202,7 @@ def load_settings(environ: Mapping[str, str] | None = None,
     """Read and validate every setting; raise SettingsError naming the bad variable."""
     env = _read_env(environ, env_file)
     data_dir = Path(env.get("SAPAR_DATA_DIR", "") or "./data")
+    os.umask(0o077)  # at start: everything Sapar creates is readable by its own user only
     try:
         data_dir.mkdir(parents=True, exist_ok=True)
     except OSError as error:
@@ -158,8 +217,18 @@ def load_settings(environ: Mapping[str, str] | None = None,
             "OPERATOR_CHAT_ID must be a supergroup id (negative, like -1001234567890), "
             f"got {operator_chat_id}")
     webhook_secret = env.get("SAPAR_WEBHOOK_SECRET", "") or None
-    if webhook_secret is not None and not all(c.isalnum() or c in "_-" for c in webhook_secret):
+    if webhook_secret is not None and not all(
+            c.isascii() and (c.isalnum() or c in "_-") for c in webhook_secret):
         raise SettingsError("SAPAR_WEBHOOK_SECRET may contain only A-Z, a-z, 0-9, _ and -")
+    webhook_url = _url(env, "SAPAR_WEBHOOK_URL", None, ("https",))
+    if webhook_url:
+        # without it anyone who finds the URL can post forged updates (a fake operator message)
+        problem = "is not set" if webhook_secret is None else weakness(webhook_secret)
+        if problem:
+            raise SettingsError(
+                f"SAPAR_WEBHOOK_SECRET {problem}: webhook mode needs at least "
+                f"{MIN_SECRET_LENGTH} random characters (A-Z a-z 0-9 _ -), e.g. `python -c "
+                "'import secrets; print(secrets.token_urlsafe(32))'`")
     log_level = (env.get("SAPAR_LOG_LEVEL", "") or "INFO").upper()
     if log_level not in ("DEBUG", "INFO", "WARNING", "ERROR"):
         raise SettingsError(f"SAPAR_LOG_LEVEL must be DEBUG, INFO, WARNING or ERROR, got "
@@ -175,7 +244,7 @@ def load_settings(environ: Mapping[str, str] | None = None,
         rasa_url=_url(env, "RASA_URL", "http://127.0.0.1:5005", ("http", "https"))
         or "http://127.0.0.1:5005",
         default_language=_choice(env, "SAPAR_DEFAULT_LANGUAGE", LANGUAGES, "ky"),
-        webhook_url=_url(env, "SAPAR_WEBHOOK_URL", None, ("https",)),
+        webhook_url=webhook_url,
         webhook_listen=env.get("SAPAR_WEBHOOK_LISTEN", "") or "127.0.0.1",
         webhook_port=_int(env, "SAPAR_WEBHOOK_PORT", 8443, minimum=1) or 8443,
         webhook_secret=webhook_secret,
@@ -185,6 +254,13 @@ def load_settings(environ: Mapping[str, str] | None = None,
         retention_days=_int(env, "SAPAR_RETENTION_DAYS", 30, minimum=1) or 30,
         situation_days=_int(env, "SAPAR_SITUATION_DAYS", 7, minimum=1) or 7,
         log_level=log_level,
+        group_messages_per_minute=_int(env, "SAPAR_GROUP_MESSAGES_PER_MINUTE", 20,
+                                       minimum=1) or 20,
+        handoff_messages_per_minute=_int(env, "SAPAR_HANDOFF_MESSAGES_PER_MINUTE", 20,
+                                         minimum=1) or 20,
+        cases_per_hour=_int(env, "SAPAR_CASES_PER_HOUR", 3, minimum=1) or 3,
+        campaign_tags=_campaign_tags(env),
+        idle_close_days=_int(env, "SAPAR_IDLE_CLOSE_DAYS", 14, minimum=1) or 14,
     )
 
 

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import logging
+import os
+import sqlite3
 from pathlib import Path
 
 from sqlite_utils import Database, Migrations
 
+logger = logging.getLogger(__name__)
 core_migrations = Migrations("sapar")
 
 
@@ -38,6 +42,17 @@ def m003_campaign_counts(db: Database) -> None:
     )
 
 
+@core_migrations()
+def m004_quarantine(db: Database) -> None:
+    """Keep updates that could not be parsed, encrypted, for a person to look at."""
+    db["quarantine"].create(
+        {"id": int, "update_id": int, "user_key": str, "error": str, "received_at": str,
+         "payload_enc": str},
+        pk="id",
+    )
+    db["quarantine"].create_index(["user_key"])
+
+
 def registered_migrations() -> list[Migrations]:
     """Return every migration set, core first (hotline registers its own)."""
     sets = [core_migrations]
@@ -49,19 +64,55 @@ def registered_migrations() -> list[Migrations]:
     return sets
 
 
+EXIT_STORAGE = 3  # the database cannot be opened or written: a supervisor must not loop on it
+
+
+class StorageError(RuntimeError):
+    """The database cannot be opened or written (read-only or full disk, wrong owner)."""
+
+
+PRIVATE_UMASK = 0o077  # files 0600, directories 0700: no other local user reads a thing
+
+
+def secure_files(directory: Path) -> None:
+    """Make the data directory 0700 and the database files in it 0600 (older installs too)."""
+    os.umask(PRIVATE_UMASK)
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+        os.chmod(directory, 0o700)
+        for name in os.listdir(directory):
+            path = directory / name
+            if path.is_file() and not path.is_symlink():
+                os.chmod(path, 0o600)
+    except OSError as error:  # not our directory, or a read-only file system
+        logger.warning("could not make %s private (%s)", directory, error.strerror)
+
+
 def open_database(path: Path | str | None = None) -> Database:
     """Open (or create) the database in WAL mode and apply pending migrations."""
     if path is None:
-        db = Database(memory=True)
-    else:
-        Path(path).parent.mkdir(parents=True, exist_ok=True)
+        return _prepare(Database(memory=True))
+    secure_files(Path(path).parent)
+    try:
         db = Database(path)
         db.enable_wal()
+        return _prepare(db)
+    except (sqlite3.Error, OSError) as error:
+        raise StorageError(
+            f"cannot open or write the database {path} ({error}). Is the disk full or "
+            "read-only, or does the file belong to another user?") from None
+
+
+def _prepare(db: Database) -> Database:
     db.execute("PRAGMA busy_timeout = 5000")
     db.execute("PRAGMA foreign_keys = ON")
     db.execute("PRAGMA secure_delete = ON")  # deleted rows are zeroed, not left in free space
     for migrations in registered_migrations():
         migrations.apply(db)
+    # a read-only file can be opened and read: find out now, not at the first relay
+    db.execute("CREATE TABLE IF NOT EXISTS _write_probe (x)")
+    db.execute("DROP TABLE _write_probe")
+    db.conn.commit()
     return db
 
 

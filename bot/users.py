@@ -26,6 +26,9 @@ class UserRecord:
     last_seen: str = ""
 
 
+OTHER_CAMPAIGN = "other"
+
+
 class UserStore:
     """Read and write user rows; the only place that writes user SQL."""
 
@@ -84,12 +87,29 @@ class UserStore:
         """
         deleted = 0
         with self.db.conn:
+            # quarantined updates that came from this chat go too
+            self.db.execute("DELETE FROM quarantine WHERE user_key = ?", [user_key])
             for name in ("conversations", "users"):  # children before parents
                 table = self.db[name]
                 before = table.count
                 table.delete_where("user_key = ?", [user_key])
                 deleted += before - table.count
         return deleted
+
+    def fold_campaigns(self, allowed: frozenset[str]) -> int:
+        """Count every stored tag outside the allow-list as "other"; return how many rows."""
+        rows = [r for r in self.db.execute(
+            "SELECT tag, day, count FROM campaign_counts").fetchall() if r[0] not in allowed
+            and r[0] != OTHER_CAMPAIGN]
+        with self.db.conn:
+            for tag, day, count in rows:
+                self.db.conn.execute("DELETE FROM campaign_counts WHERE tag = ? AND day = ?",
+                                     [tag, day])
+                self.db.conn.execute(
+                    "INSERT INTO campaign_counts (tag, day, count) VALUES (?, ?, ?) "
+                    "ON CONFLICT(tag, day) DO UPDATE SET count = count + excluded.count",
+                    [OTHER_CAMPAIGN, day, count])
+        return len(rows)
 
     def count_campaign(self, tag: str) -> None:
         """Count one arrival from a campaign link (no link to the person is kept)."""

@@ -80,6 +80,11 @@ class CaseStore:
             order_by="created_at desc", limit=1))
         return Case.from_row(rows[0]) if rows else None
 
+    def opened_since(self, user_key: str, since: datetime) -> int:
+        """Return how many cases a pseudonym opened since a time."""
+        return self.db["cases"].count_where("user_key = ? AND created_at >= ?",
+                                            [user_key, since.isoformat(timespec="seconds")])
+
     def by_thread(self, desk_chat_id: int, thread_id: int) -> Case | None:
         """Return the case whose forum topic this is."""
         rows = list(self.db["cases"].rows_where(
@@ -129,6 +134,12 @@ class CaseStore:
             [now(), closed_by, reason, case_code])
         self.db.conn.commit()
         return cursor.rowcount == 1
+
+    def count_failed_relays(self, case_code: str, count: int) -> None:
+        """Add relays Telegram refused to a case's count."""
+        self.db.execute("UPDATE cases SET failed_relays = COALESCE(failed_relays, 0) + ? "
+                        "WHERE case_code = ?", [count, case_code])
+        self.db.conn.commit()
 
     def mark_fallback_sent(self, case_code: str) -> None:
         """Remember that the user already got the fall-back numbers for this case."""
@@ -194,10 +205,26 @@ class CaseStore:
                                                                          [user_key])]
         with self.db.conn:
             for case in cases:
-                for table in ("transcripts", "message_links", "outbox"):
+                for table in ("transcripts", "message_links", "outbox", "outbox_turns"):
                     self.db[table].delete_where("case_code = ?", [case.case_code])
             self.db["cases"].delete_where("user_key = ?", [user_key])
         return [case for case in cases if case.status in OPEN]
+
+    def idle_open(self, cutoff: datetime) -> list[Case]:
+        """Return open cases with no message (either side) since a time."""
+        return [Case.from_row(r) for r in self.db.query(
+            "SELECT * FROM cases WHERE status IN ('waiting', 'active') AND COALESCE(("
+            "SELECT MAX(at) FROM transcripts t WHERE t.case_code = cases.case_code), "
+            "created_at) <= ?", [cutoff.isoformat(timespec="seconds")])]
+
+    def purge_block_reasons(self, retention_days: int, at: datetime | None = None) -> int:
+        """Blank the free-text reasons of blocks older than the retention period."""
+        cutoff = ((at or datetime.now(UTC)) - timedelta(days=retention_days)).isoformat(
+            timespec="seconds")
+        cursor = self.db.execute("UPDATE blocked SET reason = '' WHERE reason != '' AND "
+                                 "blocked_at <= ?", [cutoff])
+        self.db.conn.commit()
+        return cursor.rowcount
 
     def purge_expired(self, retention_days: int, at: datetime | None = None) -> int:
         """Delete texts of cases closed longer ago than the retention period; unlink the user."""
@@ -207,7 +234,7 @@ class CaseStore:
             "status = 'closed' AND purged = 0 AND closed_at <= ?", [cutoff])]
         with self.db.conn:
             for code in codes:
-                for table in ("transcripts", "message_links", "outbox"):
+                for table in ("transcripts", "message_links", "outbox", "outbox_turns"):
                     self.db[table].delete_where("case_code = ?", [code])
                 self.db.execute(
                     "UPDATE cases SET user_key = NULL, chat_enc = NULL, summary = NULL, "

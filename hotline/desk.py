@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import logging
-import mimetypes
+import time
+from collections import deque
 from datetime import UTC, datetime, timedelta
 from html import escape
-from pathlib import PurePath
 from typing import Any
 
-from telegram import Message
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message
 from telegram.ext import Application, ContextTypes
 
 from bot.dialogue import ConversationState
@@ -20,11 +20,14 @@ from content.directory import load_directory
 from content.i18n import gettext_for
 from hotline.cases import Case, CaseStore
 from hotline.crypto import ChatIdCipher
+from hotline.files import IMAGE_MIME_TYPES
 from hotline.hours import within_office_hours
 from hotline.outbox import DESK, USER, Outbox
 from hotline.relay import RelayWorker
+from hotline.window import SlidingWindow
 
 logger = logging.getLogger(__name__)
+RECHECK_EVERY = 10  # periodic runs (minutes) between two checks of a working operators' chat
 
 
 def case_card(case: Case) -> str:
@@ -68,26 +71,39 @@ class OperatorDesk:
         self.outbox = Outbox(runtime.db)
         self.cipher = ChatIdCipher(settings.secret_key)
         self.worker: RelayWorker | None = None
+        self.group_window = SlidingWindow(settings.group_messages_per_minute, 60.0)
+        self._relayed: dict[str, deque[float]] = {}  # case -> times of its last relays
+        self._slowed: set[str] = set()  # cases told to slow down in the current minute
         self.available = True
         self.unavailable_reason = ""
+        self._checks = 0  # periodic runs since the operators' chat was last checked
 
     # ----- lifecycle ------------------------------------------------------------------------
 
     async def startup(self, application: Application) -> None:
         """Check the operators' chat, start the relay worker and the periodic jobs."""
-        from hotline.telegram import check_operator_chat
-
-        problem = await check_operator_chat(application.bot, self.settings.operator_chat_id)
-        if problem:
-            self.available = False
-            self.unavailable_reason = problem
-            logger.error("hand-off disabled: OPERATOR_CHAT_ID %s: %s",
-                         self.settings.operator_chat_id, problem)
-        self.worker = RelayWorker(application.bot, self.outbox, self.cases, self.cipher)
+        await self.check_chat(application.bot)
+        self.worker = RelayWorker(application.bot, self.outbox, self.cases, self.cipher,
+                                  self.group_window)
         self.worker.start()
         if application.job_queue is not None:
             application.job_queue.run_repeating(self.periodic, interval=60, first=5,
                                                 name="hotline-periodic")
+
+    async def check_chat(self, bot: Any) -> bool:
+        """Check the operators' chat; switch the hand-off off or back on; return whether on."""
+        from hotline.telegram import check_operator_chat
+
+        self._checks = 0
+        problem = await check_operator_chat(bot, self.settings.operator_chat_id)
+        if problem and (self.available or problem != self.unavailable_reason):
+            logger.error("hand-off disabled: OPERATOR_CHAT_ID %s: %s (checked again every "
+                         "minute)", self.settings.operator_chat_id, problem)
+        elif not problem and not self.available:
+            logger.warning("hand-off enabled again: the operators' chat passes its check")
+        self.available = problem is None
+        self.unavailable_reason = problem or ""
+        return self.available
 
     async def shutdown(self) -> None:
         """Stop the relay worker (pending relays stay in the outbox)."""
@@ -120,6 +136,16 @@ class OperatorDesk:
                 "Your chat with the hotline is already open (case {code}). Write here.").format(
                 code=case.case_code))
             return True
+        if self.cases.opened_since(user_key, datetime.now(UTC) - timedelta(hours=1)
+                                   ) >= self.settings.cases_per_hour:
+            state.handoff = None
+            await context.bot.send_message(
+                chat_id, _("You have asked for an operator several times in the last hour. "
+                           "Please wait a little before you open a new chat. If you need help "
+                           "now:") + "\n\n" + fallback_contacts(state.language,
+                                                                  request.get("region")),
+                parse_mode="HTML", disable_web_page_preview=True)
+            return False
         case = self.cases.create(
             user_key=user_key, chat_enc=self.cipher.encrypt(chat_id),
             priority=str(request.get("priority") or "normal"), language=state.language,
@@ -164,6 +190,14 @@ class OperatorDesk:
             return False
         if self.outbox.has_user_message(case.case_code, message.message_id):
             return True  # the same update delivered again after a restart
+        if not self._within_rate(case.case_code):
+            if case.case_code not in self._slowed:
+                self._slowed.add(case.case_code)
+                _ = gettext_for(state.language)
+                await context.bot.send_message(message.chat_id, _(
+                    "You are writing faster than the operator can read. Your earlier messages "
+                    "were passed on; please wait a minute, then send the rest again."))
+            return True
         base = {"user_message_id": message.message_id}
         if message.reply_to_message is not None:
             base["reply_to_user_message_id"] = message.reply_to_message.message_id
@@ -173,16 +207,62 @@ class OperatorDesk:
             payload, kind = {**base, "file_id": message.photo[-1].file_id}, "user_photo"
             line = "[photo]"
         elif message.document:
-            suffix = PurePath(message.document.file_name or "").suffix[:8] or (
-                mimetypes.guess_extension(message.document.mime_type or "") or "")
-            payload = {**base, "file_id": message.document.file_id, "ext": suffix}
+            # the name never travels (it can be the person's name); the type is sniffed later
+            payload = {**base, "file_id": message.document.file_id}
             kind, line = "user_document", "[document]"
+            if (message.document.mime_type or "") not in IMAGE_MIME_TYPES:
+                self.cases.add_transcript(case.case_code, "user", line)
+                row = self.outbox.put(case.case_code, DESK, kind, payload, case.priority,
+                                      held=True)
+                await self.ask_before_sending_file(context, message.chat_id, state.language,
+                                                   row)
+                return True
         else:
             return False
         self.cases.add_transcript(case.case_code, "user", line)
         self.outbox.put(case.case_code, DESK, kind, payload, case.priority)
         self._notify(DESK)
         return True
+
+    def _within_rate(self, case_code: str) -> bool:
+        """Count one message of a case; False when it is over the per-minute cap."""
+        clock = time.monotonic()
+        recent = self._relayed.setdefault(case_code, deque())
+        while recent and recent[0] <= clock - 60:
+            recent.popleft()
+        if len(recent) >= self.settings.handoff_messages_per_minute:
+            return False
+        recent.append(clock)
+        self._slowed.discard(case_code)
+        if len(self._relayed) > 10_000:  # forget the quiet cases
+            for code in [c for c, times in self._relayed.items() if not times]:
+                del self._relayed[code]
+        return True
+
+    async def ask_before_sending_file(self, context: ContextTypes.DEFAULT_TYPE, chat_id: int,
+                                      language: str, row: int) -> None:
+        """Ask the person before a file that may name them goes to the operators as it is."""
+        _ = gettext_for(language)
+        await context.bot.send_message(chat_id, _(
+            "The file itself will be sent to the operator as it is. It may contain your name "
+            "or other details about you (for example as the author of a document). Send it?"),
+            reply_markup=InlineKeyboardMarkup([[
+                InlineKeyboardButton(_("Send the file"), callback_data=f"hlfile:send:{row}"),
+                InlineKeyboardButton(_("Do not send"), callback_data=f"hlfile:drop:{row}")]]))
+
+    async def file_choice(self, context: ContextTypes.DEFAULT_TYPE, chat_id: int,
+                          user_key: str, language: str, row: int, send: bool) -> None:
+        """Carry out the person's answer about a held file."""
+        _ = gettext_for(language)
+        case = self.cases.open_for_user(user_key)
+        if case is None or not self.outbox.release(row, case.case_code, send=send):
+            await context.bot.send_message(chat_id, _("That button is no longer valid."))
+            return
+        if send:
+            self._notify(DESK)
+            await context.bot.send_message(chat_id, _("The file is on its way to the operator."))
+        else:
+            await context.bot.send_message(chat_id, _("The file was not sent."))
 
     async def user_edited(self, context: ContextTypes.DEFAULT_TYPE, message: Message,
                           user_key: str) -> None:
@@ -211,6 +291,7 @@ class OperatorDesk:
         for case in self.cases.forget_user(user_key):
             if case.thread_id is not None and case.desk_chat_id is not None:
                 try:
+                    await self.group_window.acquire()
                     await context.bot.send_message(
                         case.desk_chat_id, "The person deleted their data. This case is closed "
                         "and its messages are deleted.", message_thread_id=case.thread_id)
@@ -218,16 +299,52 @@ class OperatorDesk:
                 except Exception:  # a closed or deleted topic must not stop the forgetting
                     logger.warning("could not close the topic of a forgotten case")
 
+    def close_idle(self) -> int:
+        """Close cases nobody wrote in for SAPAR_IDLE_CLOSE_DAYS, so that retention applies."""
+        days = self.settings.idle_close_days
+        closed = 0
+        for case in self.cases.idle_open(datetime.now(UTC) - timedelta(days=days)):
+            if not self.cases.close(case.case_code, "system", "idle"):
+                continue
+            closed += 1
+            _ = gettext_for(case.language)
+            self.outbox.put(case.case_code, USER, "notice", {"text": escape(_(
+                "This chat with the hotline was closed because nobody wrote in it for {days} "
+                "days. You can ask for a person again at any time with /human.").format(
+                    days=days))}, case.priority)
+            self.outbox.put(case.case_code, DESK, "notice", {
+                "text": f"No messages for {days} days: case closed automatically."},
+                case.priority)
+            self.outbox.put(case.case_code, DESK, "close_topic", {}, case.priority)
+            self.cases.add_transcript(case.case_code, "system", "closed: idle")
+            if case.user_key:
+                users = self.runtime.service.users
+                saved = users.load_state(case.user_key)
+                if saved is not None:
+                    saved["handoff"] = None
+                    users.save_state(case.user_key, saved)
+        if closed:
+            logger.info("closed %s idle case(s)", closed)
+            self._notify(USER)
+            self._notify(DESK)
+        return closed
+
     # ----- periodic -------------------------------------------------------------------------
 
     async def periodic(self, context: ContextTypes.DEFAULT_TYPE) -> None:
-        """Give fall-back numbers for unclaimed cases; delete texts past the retention period."""
+        """Re-check the operators' chat (every minute while it fails, else every 10), give
+        fall-back numbers for unclaimed cases, delete texts past the retention period."""
+        self._checks += 1
+        if not self.available or self._checks >= RECHECK_EVERY:
+            await self.check_chat(context.bot)
         cutoff = datetime.now(UTC) - timedelta(minutes=self.settings.claim_timeout_minutes)
         for case in self.cases.waiting_unclaimed_since(cutoff):
             self.outbox.put(case.case_code, USER, "notice",
                             {"text": self.fallback_text(case.language, case)}, case.priority)
             self.cases.mark_fallback_sent(case.case_code)
             self._notify(USER)
+        self.close_idle()
+        self.cases.purge_block_reasons(self.settings.retention_days)
         purged = self.cases.purge_expired(self.settings.retention_days)
         self.outbox.purge_sent()
         if purged:

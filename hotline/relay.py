@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import contextvars
 import logging
 import sqlite3
+import time
+from collections.abc import Callable
 from html import escape
 from io import BytesIO
 from typing import Any
@@ -14,14 +18,22 @@ from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, Forbidden, RetryAfter, TelegramError
 
+from bot.telegram.desk import fallback_contacts
+from bot.telegram.ratelimit import NO_RETRY
+from content.i18n import gettext_for
 from hotline.cases import Case, CaseStore
 from hotline.crypto import ChatIdCipher
+from hotline.files import IMAGE_KINDS, extension, sniff, strip_image
 from hotline.outbox import DESK, USER, Outbox, OutboxItem
+from hotline.window import SlidingWindow
 
 logger = logging.getLogger(__name__)
 RETRY_DELAYS = (1, 2, 5, 10, 30, 60)
 MAX_MESSAGE = 4096  # Telegram's limit for a text, in UTF-16 code units after entity parsing
 EDITED_MARK = "\n(edited)"
+Link = tuple[int, int, str]  # (user-side message id, operators'-side message id, direction)
+TELL_EVERY = 600.0  # seconds between two alerts about refused relays of one case and side
+PERSON_KINDS = ("open", "user_text", "user_photo", "user_document", "user_edit")
 
 
 def utf16_length(text: str) -> int:
@@ -44,15 +56,33 @@ def topic_name(case: Case) -> str:
     return f"{mark}{case.case_code} · {case.language}"[:128]
 
 
+class FileRefused(BadRequest):
+    """A file that may not leave as it is (not an image, and the person did not confirm)."""
+
+
+class CaseGoneError(Exception):
+    """The case was deleted (/forget) or closed while its relay waited: nothing may go out."""
+
+
+AFTER_CLOSE = ("notice", "close_topic", "general_notice")  # what still goes to a closed case
+# (case code, kind) of the relay in flight, per sending loop (each loop is its own task)
+SENDING: contextvars.ContextVar[tuple[str, str] | None] = contextvars.ContextVar(
+    "sapar_relay_sending", default=None)
+
+
 class RelayWorker:
     """Drain the outbox on both sides, forever, until stopped."""
 
-    def __init__(self, bot: Bot, outbox: Outbox, cases: CaseStore, cipher: ChatIdCipher) -> None:
+    def __init__(self, bot: Bot, outbox: Outbox, cases: CaseStore, cipher: ChatIdCipher,
+                 group_window: SlidingWindow | None = None) -> None:
         self.bot = bot
         self.outbox = outbox
         self.cases = cases
         self.cipher = cipher
+        # every request into the operators' group (topic creation included) passes this
+        self.group_window = group_window or SlidingWindow()
         self.wake = {DESK: asyncio.Event(), USER: asyncio.Event()}
+        self._told: dict[tuple[str, str], float] = {}
         self._tasks: list[asyncio.Task[None]] = []
 
     def start(self) -> None:
@@ -78,9 +108,12 @@ class RelayWorker:
             pass
 
     async def _loop(self, side: str) -> None:
+        NO_RETRY.set(True)  # a 429 comes back here at once: one chat waits, not the whole side
         failures = 0
         while True:
-            await self.wake[side].wait()
+            deferred = self.outbox.next_ready_in(side)
+            with contextlib.suppress(TimeoutError):  # a held-back case may send again
+                await asyncio.wait_for(self.wake[side].wait(), deferred)
             self.wake[side].clear()
             while True:
                 try:
@@ -118,15 +151,35 @@ class RelayWorker:
         if case is None:  # the user asked us to forget them
             self.outbox.mark_failed(batch, "case deleted")
             return True
+        SENDING.set((case.case_code, batch[0].kind))
+        links: list[Link] = []  # message-id pairs to record once Telegram has accepted
         try:
+            self._recheck()
             if side == DESK:
-                await self._to_desk(case, batch)
+                await self._to_desk(case, batch, links)
             else:
-                await self._to_user(case, batch[0])
+                await self._to_user(case, batch[0], links)
+        except CaseGoneError:
+            logger.info("case %s was closed or deleted while a relay waited: not sent",
+                        case.case_code)
+            self.outbox.mark_failed(batch, "case closed or deleted before sending")
+            return True
+        except RetryAfter as error:
+            self.outbox.mark_retry(batch, str(error))
+            if side == DESK:
+                raise  # one chat (the operators' group) for every case: the side waits
+            delay = error.retry_after
+            wait = delay.total_seconds() if hasattr(delay, "total_seconds") else float(delay)
+            logger.warning("relay to a person's chat rate-limited (case %s): that case waits "
+                           "%s s, the others go on", case.case_code, wait)
+            self.outbox.defer(case.case_code, side, wait)
+            return True
         except (BadRequest, Forbidden) as error:
             logger.error("relay %s for case %s refused by Telegram: %s", side, case.case_code,
                          type(error).__name__)
             self.outbox.mark_failed(batch, str(error))
+            self.cases.count_failed_relays(case.case_code, len(batch))
+            self._tell_failure(case, side, batch[0].kind, type(error).__name__)
             return True
         except TelegramError as error:
             self.outbox.mark_retry(batch, str(error))
@@ -137,27 +190,96 @@ class RelayWorker:
             logger.info("case %s was deleted (/forget) while a relay was on its way",
                         case.case_code)
             return True
-        self.outbox.mark_sent(batch)
+        # Telegram accepted it: record that first, retrying until the disk takes it, so a
+        # full or read-only disk can never make the same relay go out again
+        await self._persist("a sent relay", lambda: self.outbox.mark_sent(batch))
+        for user_id, desk_id, direction in links:
+            await self._persist("a message link", lambda u=user_id, d=desk_id, w=direction:
+                                self.cases.link(case.case_code, u, d, w))
         return True
+
+    async def _persist(self, what: str, write: Callable[[], None]) -> None:
+        """Run a database write after a send until it succeeds (the relay is not re-sent)."""
+        delay = 0.5
+        while True:
+            try:
+                write()
+                return
+            except (sqlite3.IntegrityError, NotFoundError):
+                return  # the case was deleted meanwhile (/forget): nothing left to record
+            except sqlite3.Error as error:
+                logger.warning("could not record %s (%s): retrying in %s s", what,
+                               type(error).__name__, delay)
+                await asyncio.sleep(delay)
+                delay = min(delay * 2, 30.0)
+
+    def _recheck(self) -> None:
+        """Just before a request to Telegram: is the relay's case still there, still open?"""
+        sending = SENDING.get()
+        if sending is None:
+            return
+        code, kind = sending
+        case = self.cases.get(code)
+        if case is None or (case.status == "closed" and kind not in AFTER_CLOSE):
+            raise CaseGoneError(code)
+
+    def _tell_failure(self, case: Case, side: str, kind: str, reason: str) -> None:
+        """Nobody is left without knowing: the person (in their language) and the desk."""
+        if kind in ("general_notice", "close_topic"):
+            return  # the alert itself failed (the bot was removed): the log line is all
+        clock = time.monotonic()
+        if clock - self._told.get((case.case_code, side), -TELL_EVERY) < TELL_EVERY:
+            return  # told a few minutes ago (a deleted topic refuses every relay)
+        self._told[(case.case_code, side)] = clock
+        if side == DESK and kind in PERSON_KINDS and case.status != "closed":
+            _ = gettext_for(case.language)
+            self.outbox.put(case.case_code, USER, "notice", {"text": escape(_(
+                "Your last message could not be passed to the operator because of a technical "
+                "problem. The operators have been told. Please send it again in a few minutes, "
+                "or use one of these numbers:")) + "\n\n" + fallback_contacts(
+                    case.language, case.region)}, case.priority)
+            self.notify(USER)
+        elif side == USER and case.thread_id is not None:
+            self.outbox.put(case.case_code, DESK, "notice", {"text": (
+                "⚠️ The last message could not be delivered to the person (Telegram: "
+                f"{escape(reason)}); they may have blocked the bot.")}, case.priority)
+        self.outbox.put(case.case_code, DESK, "general_notice", {"text": (
+            f"⚠️ A relay {'to the operators' if side == DESK else 'to the person'} of case "
+            f"{case.case_code} was refused by Telegram ({escape(reason)}). Check the topic and "
+            "the bot's rights.")}, case.priority)
+        self.notify(DESK)
 
     # ----- operators' side ------------------------------------------------------------------
 
-    async def _to_desk(self, case: Case, batch: list[OutboxItem]) -> None:
+    async def _to_desk(self, case: Case, batch: list[OutboxItem], links: list[Link]) -> None:
         head = batch[0]
         chat_id = case.desk_chat_id
         assert chat_id is not None
         if head.kind == "open":
             if case.thread_id is None:
+                await self.group_window.acquire()
+                self._recheck()
                 topic = await self.bot.create_forum_topic(chat_id, topic_name(case))
-                self.cases.set_thread(case.case_code, topic.message_thread_id)
+                await self._persist("a new topic", lambda: self.cases.set_thread(
+                    case.case_code, topic.message_thread_id))
                 case.thread_id = topic.message_thread_id
+            await self.group_window.acquire()
+            self._recheck()
             await self.bot.send_message(chat_id, head.payload["card"], parse_mode=ParseMode.HTML,
                                         message_thread_id=case.thread_id,
                                         reply_markup=card_markup(case.case_code))
             return
+        if head.kind == "general_notice":  # the group's General topic, not the case's
+            await self.group_window.acquire()
+            await self.bot.send_message(chat_id, head.payload["text"], parse_mode=ParseMode.HTML)
+            return
         if case.thread_id is None:
             raise BadRequest("case has no topic yet")
         thread = case.thread_id
+        if head.kind in ("user_text", "user_photo", "user_document", "user_edit", "notice",
+                         "close_topic"):
+            await self.group_window.acquire()
+            self._recheck()
         if head.kind == "user_text":
             text = "\n\n".join(escape(item.payload["text"]) for item in batch)
             reply_to = None
@@ -168,17 +290,14 @@ class RelayWorker:
                 chat_id, text, message_thread_id=thread, parse_mode=ParseMode.HTML,
                 reply_to_message_id=reply_to, allow_sending_without_reply=True)
             for item in batch:
-                self.cases.link(case.case_code, item.payload["user_message_id"],
-                                message.message_id, "to_desk")
+                links.append((item.payload["user_message_id"], message.message_id, "to_desk"))
         elif head.kind == "user_photo":
             message = await self.bot.send_photo(chat_id, head.payload["file_id"],
                                                 message_thread_id=thread)
-            self.cases.link(case.case_code, head.payload["user_message_id"], message.message_id,
-                            "to_desk")
+            links.append((head.payload["user_message_id"], message.message_id, "to_desk"))
         elif head.kind == "user_document":
             message = await self._send_document_renamed(chat_id, head.payload, thread)
-            self.cases.link(case.case_code, head.payload["user_message_id"], message.message_id,
-                            "to_desk")
+            links.append((head.payload["user_message_id"], message.message_id, "to_desk"))
         elif head.kind == "user_edit":
             desk_id = self.cases.desk_message_for(case.case_code,
                                                   head.payload["user_message_id"])
@@ -204,20 +323,35 @@ class RelayWorker:
 
     async def _send_document_renamed(self, chat_id: int, payload: dict[str, Any],
                                      thread: int | None) -> Any:
-        """Re-upload a user's document under a neutral name (file names can identify)."""
+        """Re-upload a document under a neutral name, images without their metadata.
+
+        The name and extension never come from the sender's file name (it can be a name);
+        the extension comes from the sniffed type, from a short allow-list.
+        """
         file = await self.bot.get_file(payload["file_id"])
-        content = await file.download_as_bytearray()
-        name = "document" + str(payload.get("ext") or "")
-        return await self.bot.send_document(chat_id, BytesIO(bytes(content)), filename=name,
+        content = bytes(await file.download_as_bytearray())
+        kind = sniff(content)
+        name = "document" + extension(kind)
+        if kind in IMAGE_KINDS:
+            try:
+                content, suffix = strip_image(content)
+                name = "image" + suffix
+            except ValueError:
+                kind = "other"
+        if kind not in IMAGE_KINDS and not payload.get("confirmed"):
+            raise FileRefused("a file that is not an image was not confirmed by the person")
+        self._recheck()  # the download took a while
+        return await self.bot.send_document(chat_id, BytesIO(content), filename=name,
                                             message_thread_id=thread)
 
     # ----- users' side ----------------------------------------------------------------------
 
-    async def _to_user(self, case: Case, item: OutboxItem) -> None:
+    async def _to_user(self, case: Case, item: OutboxItem, links: list[Link]) -> None:
         if not case.chat_enc:
             raise BadRequest("case has no chat to relay to")
         chat_id = self.cipher.decrypt(case.chat_enc)
         payload = item.payload
+        self._recheck()
         reply_to = None
         if payload.get("reply_to_desk_message_id"):
             reply_to = self.cases.user_message_for(case.case_code,
@@ -232,7 +366,9 @@ class RelayWorker:
                                                 caption=payload["caption"],
                                                 parse_mode=ParseMode.HTML)
         elif item.kind == "op_document":
-            message = await self._send_document_renamed(chat_id, payload, None)
+            # operators' files: images stripped too; other files as the operator chose them
+            message = await self._send_document_renamed(chat_id, {**payload, "confirmed": True},
+                                                        None)
             await self.bot.send_message(chat_id, payload["caption"], parse_mode=ParseMode.HTML)
         elif item.kind == "op_edit":
             user_id = self.cases.user_message_for(case.case_code, payload["desk_message_id"])
@@ -243,5 +379,4 @@ class RelayWorker:
         else:
             raise BadRequest(f"unknown outbox kind {item.kind}")
         if payload.get("desk_message_id"):
-            self.cases.link(case.case_code, message.message_id, payload["desk_message_id"],
-                            "to_user")
+            links.append((message.message_id, payload["desk_message_id"], "to_user"))

@@ -41,3 +41,35 @@ def m001_cases_links_outbox(db: Database) -> None:
 def m002_blocked_pseudonyms(db: Database) -> None:
     """Let operators block a pseudonym from the hand-off (abuse)."""
     db["blocked"].create({"user_key": str, "blocked_at": str, "reason": str}, pk="user_key")
+
+
+@hotline_migrations()
+def m003_outbox_turns(db: Database) -> None:
+    """One row per case with pending relays (per side): a round-robin queue with an index.
+
+    Finding the next relay was a scan with a correlated sub-query (66 ms at 5,000 pending
+    rows, 695 ms at 20,000); with this table it is two index look-ups.
+    """
+    db["outbox_turns"].create({
+        "case_code": str, "side": str, "priority": int, "turn": int, "ready_at": str,
+    }, pk=("case_code", "side"), not_null={"priority", "turn", "ready_at"},
+        defaults={"priority": 0, "ready_at": ""})
+    db.execute("CREATE INDEX idx_outbox_turns_next ON outbox_turns (side, priority DESC, turn)")
+    db["outbox_turns"].create_index(["turn"])
+    db["outbox"].create_index(["case_code", "side", "status", "id"])
+    db.execute(
+        "INSERT INTO outbox_turns (case_code, side, priority, turn, ready_at) "
+        "SELECT case_code, side, MAX(priority), MIN(id), '' FROM outbox "
+        "WHERE status = 'pending' GROUP BY case_code, side")
+
+
+@hotline_migrations()
+def m004_failed_relays(db: Database) -> None:
+    """Count per case the relays Telegram refused (for the statistics and the alerts)."""
+    db["cases"].add_column("failed_relays", int, not_null_default=0)
+
+
+@hotline_migrations()
+def m005_transcript_index(db: Database) -> None:
+    """Find a case's last activity (idle cases are closed) without a scan."""
+    db["transcripts"].create_index(["case_code", "at"])

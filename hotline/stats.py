@@ -29,6 +29,7 @@ OUTCOME_SQL = """CASE
     WHEN closed_by = 'operator' AND close_reason = 'blocked by operator' THEN 'closed:blocked'
     WHEN closed_by = 'operator' THEN 'closed:operator'
     WHEN closed_by = 'user' THEN 'closed:person'
+    WHEN closed_by = 'system' THEN 'closed:idle'
     ELSE 'closed:other'
 END"""
 DIMENSIONS: dict[str, str] = {
@@ -36,6 +37,9 @@ DIMENSIONS: dict[str, str] = {
     "language": "COALESCE(language, 'unknown')",
     "region": "COALESCE(region, 'not_shared')",
     "outcome": OUTCOME_SQL,
+    # a case where Telegram refused a relay (topic deleted, bot removed, person blocked it)
+    "delivery": "CASE WHEN COALESCE(failed_relays, 0) > 0 THEN 'relay_failed' "
+                "ELSE 'delivered' END",
 }
 # created_at is UTC ISO text; this is the Monday of its ISO week.
 WEEK_SQL = "date(created_at, 'weekday 0', '-6 days')"

@@ -7,6 +7,7 @@ import hmac
 import logging
 from html import escape
 from io import BytesIO
+from typing import Any
 
 from telegram import (
     Bot,
@@ -140,6 +141,12 @@ def send_canned(desk: OperatorDesk, case: Case, index: int) -> None:
     desk._notify(USER)
 
 
+async def _reply(desk: OperatorDesk, message: Message, text: str, **kwargs: Any) -> None:
+    """Answer an operator in the group, inside the group's sliding-window limit."""
+    await desk.group_window.acquire()
+    await message.reply_text(text, **kwargs)
+
+
 async def on_operator_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Commands and replies inside a case topic."""
     message = update.effective_message
@@ -155,17 +162,17 @@ async def on_operator_message(update: Update, context: ContextTypes.DEFAULT_TYPE
     command = command.split("@", 1)[0].lower() if text.startswith("/") else ""
     if command == "/claim":
         won = claim(desk, case, user.id)
-        await message.reply_text("Claimed: you have this case." if won else
+        await _reply(desk, message, "Claimed: you have this case." if won else
                                  "Someone else already has this case (or it is closed).")
     elif command == "/close":
         done = close(desk, case, argument.strip() or None)
-        await message.reply_text("Closed. The person was told." if done else
+        await _reply(desk, message, "Closed. The person was told." if done else
                                  "This case is already closed.")
     elif command == "/note":
         desk.cases.add_transcript(case.case_code, "note", argument.strip())
-        await message.reply_text("Note saved (never sent to the person).")
+        await _reply(desk, message, "Note saved (never sent to the person).")
     elif command == "/canned":
-        await message.reply_text("Choose a canned reply (sent in the person's language):",
+        await _reply(desk, message, "Choose a canned reply (sent in the person's language):",
                                  reply_markup=canned_markup(case.case_code))
     elif command == "/transcript":
         await send_transcript(context, desk, case, message)
@@ -173,9 +180,9 @@ async def on_operator_message(update: Update, context: ContextTypes.DEFAULT_TYPE
         if case.user_key:
             desk.cases.block(case.user_key, argument.strip() or None)
         close(desk, case, BLOCKED_REASON)
-        await message.reply_text("This person can no longer reach the hand-off. Case closed.")
+        await _reply(desk, message, "This person can no longer reach the hand-off. Case closed.")
     elif command:
-        await message.reply_text("Unknown command. Use /claim, /close [reason], /note, "
+        await _reply(desk, message, "Unknown command. Use /claim, /close [reason], /note, "
                                  "/canned, /transcript or /block.")
     else:
         await relay_to_user(desk, case, message, user.id)
@@ -184,7 +191,7 @@ async def on_operator_message(update: Update, context: ContextTypes.DEFAULT_TYPE
 async def relay_to_user(desk: OperatorDesk, case: Case, message: Message, user_id: int) -> None:
     """Queue an operator's message for the person, signed as the hotline."""
     if case.status == "closed":
-        await message.reply_text("This case is closed; the message was not sent.")
+        await _reply(desk, message, "This case is closed; the message was not sent.")
         return
     if case.status == "waiting":
         claim(desk, case, user_id)
@@ -213,7 +220,7 @@ async def relay_to_user(desk: OperatorDesk, case: Case, message: Message, user_i
                         case.priority)
         desk.cases.add_transcript(case.case_code, "operator", "[document]")
     else:
-        await message.reply_text("Only text, photos and documents can be sent to the person.")
+        await _reply(desk, message, "Only text, photos and documents can be sent to the person.")
         return
     desk._notify(USER)
 
@@ -243,6 +250,7 @@ async def send_transcript(context: ContextTypes.DEFAULT_TYPE, desk: OperatorDesk
     lines = [f"Case {case.case_code} · {case.priority} · {case.language} · {case.topic}"]
     lines += [f"[{row['at']}] {row['author']}: {row['text']}"
               for row in desk.cases.transcript(case.case_code)]
+    await desk.group_window.acquire()
     await context.bot.send_document(
         message.chat_id, BytesIO("\n".join(lines).encode()),
         filename=f"transcript-{case.case_code}.txt", message_thread_id=case.thread_id)
@@ -271,6 +279,7 @@ async def on_operator_button(update: Update, context: ContextTypes.DEFAULT_TYPE)
         await query.answer("Closed." if done else "Already closed.")
     elif action == "canned":
         await query.answer()
+        await desk.group_window.acquire()
         await context.bot.send_message(query.message.chat.id, "Choose a canned reply:",
                                        message_thread_id=case.thread_id,
                                        reply_markup=canned_markup(case.case_code))
@@ -285,6 +294,23 @@ async def on_operator_button(update: Update, context: ContextTypes.DEFAULT_TYPE)
         await query.answer("Sent.")
     else:
         await query.answer("This button is no longer valid.")
+
+
+async def on_file_choice(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """The person's answer to "the file itself will be sent, send it?"."""
+    query = update.callback_query
+    chat = update.effective_chat
+    if query is None or chat is None or chat.type != "private" or not isinstance(
+            query.data, str):
+        return
+    await query.answer()
+    parts = query.data.split(":")
+    runtime = context.bot_data["runtime"]
+    user_key, state = runtime.service.state_for(chat.id)
+    valid = len(parts) == 3 and parts[1] in ("send", "drop") and parts[2].isdecimal()
+    row = int(parts[2][:18]) if valid else -1
+    await _desk(context).file_choice(context, chat.id, user_key, state.language, row,
+                                     valid and parts[1] == "send")
 
 
 def desk_chat_ids(desk: OperatorDesk) -> set[int]:

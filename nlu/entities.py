@@ -1,14 +1,23 @@
-"""Entity extraction: date, number_of_days, region, country, money (ky/ru/en, any script).
+"""Entity extraction: date, number_of_days, duration, region, city, country, money (ky/ru/en).
 
-Values are normalised: dates as ISO "YYYY-MM-DD", day counts as int, regions as keys of
-`gazetteer.REGIONS`, countries as ISO-2 codes, money as {"amount": 800, "currency": "USD"}
-(currency None when only "тысяч"/"миң" says it is money). A bare number is never read as a date.
+Values are normalised: dates as ISO "YYYY-MM-DD", day counts as int, durations as
+{"count": 5, "unit": "month", "days": 152} (unit "week" | "month" | "year" | "day"), regions as
+keys of `gazetteer.REGIONS`, cities as keys of `gazetteer.CITIES` (each city also gives a
+`country` entity over the same span, flagged "from_city"), countries as ISO-2 codes, money as
+{"amount": 800, "currency": "USD"} (currency None when only "тысяч"/"миң" says it is money).
+A bare number is never read as a date.
+
+Date flags (`Entity.flags`): "no_year" (the year was inferred: the latest such date not after
+today, or the next one in a clause about the future), "traditional_month" (a traditional Kyrgyz
+month name, whose mapping is disputed: confirm it), "month_only" (no day: the 1st is given),
+"relative" (вчера, 3 months ago, since January), and at most one role from cue words in the
+same clause: "entry", "exit", "contract_end", "contract_start".
 """
 
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import replace
 from datetime import date, datetime, timedelta
@@ -157,6 +166,7 @@ _ENGLISH_MONTH = re.compile(
     r"january|february|march|april|may|june|july|august|september|october|november|december|"
     r"jan|feb|mar|apr|jun|jul|aug|sept?|oct|nov|dec"
 )
+_ENGLISH_ABBREVIATION = re.compile(r"jan|feb|mar|apr|jun|jul|aug|sept?|oct|nov|dec")
 _ORDINAL = re.compile(r"go|e|i|th|st|nd|rd|chi|inchi|unchu|nchi|ichi|uchu")
 # After the day when the month comes first: "ноябрдын 25инде", "мартын 5-күнү", "March 5th".
 _DAY_SUFFIX = re.compile(
@@ -183,9 +193,11 @@ _YEAR_AND_HALF = (
     compile_sequence((r"poltora", r"goda|god")),
     compile_sequence((r"bir", r"jarim", r"jil\w*")),
 )
+_ENGLISH_UNIT = re.compile(r"weeks?|months?|years?")
+_HALF_FIRST = re.compile(r"polgoda|pol|jarim|half|poltora|bir")
 _ONE = re.compile(r"a|an|одну|один|одна")
 _BARE_UNIT_CUE = re.compile(r"uje|already|for|pochti|almost|okolo|about|celii|celiu")
-_AGE_BEFORE = re.compile(r"mne|emu|ei|sinu|docheri|mага|maga")
+_AGE_BEFORE = re.compile(r"mne|emu|ei|im|nam|sin(u|a)|doch\w*|brat\w*|sestr\w*|rebenk\w*|vnuk\w*")
 _UNIT_NOUN_AFTER = re.compile(
     r"kun\w*|den|dnia|dnei|day|days|jum\w*|nedel\w*|week\w*|ai|mesiac\w*|month\w*|jil\w*|god\w*|"
     r"let|year\w*|chas\w*|saat\w*|hour\w*|minut\w*|chelov\w*|kishi\w*|people|persons?|sht|"
@@ -206,6 +218,7 @@ _RELATIVE = sorted(
     ((compile_sequence(parts), days) for parts, days in _RELATIVE_WORDS),
     key=lambda entry: -len(entry[0]),
 )
+_RELATIVE_FIRST = re.compile("|".join(f"(?:{parts[0]})" for parts, _ in _RELATIVE_WORDS))
 _ISO_DATE = re.compile(r"(?<!\d)(?P<y>(?:19|20)\d{2})-(?P<m>\d{1,2})-(?P<d>\d{1,2})(?!\d)")
 _DMY = re.compile(
     r"(?<![\d.,/])(?P<d>\d{1,2})(?P<sep>[./-])(?P<m>\d{1,2})(?P=sep)(?P<y>(?:19|20)?\d{2})"
@@ -220,13 +233,13 @@ _ROLE_CUES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
     for role, pattern in (
         (
             "entry",
-            r"zaeh\w*|zaezd\w*|priehal\w*|priezd\w*|prilet\w*|pribil\w*|peresek\w*|vehal\w*|"
+            r"zaeh\w*|zaezd\w*|prieh\w*|priezd\w*|prilet\w*|pribil\w*|peresek\w*|veh(a|e)\w*|"
             r"vezd\w*|въех\w*|въезд\w*|keldi\w*|kelgem\w*|kelgen\w*|kelip|kirdi\w*|kirgem\w*|"
             r"kirgen\w*|kirip\w*|arrived?|arrival|entered|enter|entry|came|come|landed|crossed",
         ),
         (
             "exit",
-            r"выех\w*|выезд\w*|uehal\w*|uletel\w*|pokinul\w*|vilet\w*|chiktim|chikti\w*|"
+            r"выех\w*|выезд\w*|ueh(a|e)\w*|ulet\w*|pokinul\w*|vilet\w*|chiktim|chikti\w*|"
             r"chikkam|chikkan\w*|chigip|kettim|ketti\w*|ketken\w*|kaitti\w*|uezja\w*|uedu|ketem\w*|"
             r"chigam\w*|left|leave|leaving|exited|exit|"
             r"departed|departure|flew",
@@ -247,9 +260,19 @@ _FUTURE = re.compile(
     r"budu|budet|uedu|uezjaiu|uezjaem|poedu|poedem|polechu|vernus\w*|sobiraius\w*|"
     r"planiru\w*|zakonchic\w*|konchic\w*|istekaet|istechet|zakanchivaet\w*|deistvuet|"
     r"deistvitelen|will|ll|going|plan\w*|planning|expires|ends|until|till|valid|next|ketem\w*|"
-    r"baram\w*|chigam\w*|kelem\w*|butot|butet|aiaktait|chein|kelerki|kelesi"
+    r"baram\w*|chigam\w*|kelem\w*|butot|butet|aiaktait|chein|kelerki|kelesi|can|could|want\w*|"
+    r"hochu|hotim|hoch\w*|mojno|kelsem|kirsem|barsam|ketsem|chiksam|kaalaim"
 )
-_CONJUNCTIONS = re.compile(r"i|a|no|and|but|then|jana|anan|anan|potom|zatem|ili|or")
+# Past tense in ru (-л, -ла, -лся), ky (-дым, -ды, -ган, -гем) and en (-ed): the nearest verb
+# decides whether a year-less date is read back or ahead.
+_PAST = re.compile(
+    r"\w{2,}(al|il|el|ol|ul|la|lo|li|lsia|las|lis)|\w{2,}(dim|dum|tim|tum|dik|duk|tik|tuk)|"
+    r"\w{2,}(gem|gom|kem|kom|gan|gen|kan|ken|gon|kon|di|du|ti|tu)|\w{2,}ed|was|were|came|left|got|had"
+)
+_CONJUNCTIONS = frozenset(
+    {"и", "а", "но", "или", "потом", "затем", "жана", "анан", "and", "but", "then", "or", "jana"}
+    | {"anan", "potom", "zatem"}
+)
 _SENTENCE_GAP = re.compile(r"[!?;\n]|\.(?!\d)")
 _CLAUSE_GAP = re.compile(r"[,:()\u2014\u2013]|\s-\s")
 
@@ -269,39 +292,62 @@ class _Clauses:
                 if _SENTENCE_GAP.search(gap) and not digits:
                     sentence += 1
                     clause += 1
-                elif (_CLAUSE_GAP.search(gap) and not digits) or token_matches(
-                    _CONJUNCTIONS, token
-                ):
+                elif (_CLAUSE_GAP.search(gap) and not digits) or token.raw in _CONJUNCTIONS:
                     clause += 1
             self.clause.append(clause)
             self.sentence.append(sentence)
         self._starts = [token.start for token in tokens]
-        self._future: dict[int, bool] = {}
+        self._tenses: dict[int, str | None] = {}
+        self._cue_cache: dict[tuple[int, int], list[tuple[int, str]]] = {}
 
     def token_at(self, position: int) -> int:
         """Index of the token that holds character `position` (or the one before it)."""
         return max(0, bisect_right(self._starts, position) - 1)
 
     def _members(self, ids: list[int], index: int) -> range:
-        """The token indexes sharing ids[index] (clause or sentence)."""
-        first = last = index
-        while first > 0 and ids[first - 1] == ids[index]:
-            first -= 1
-        while last + 1 < len(ids) and ids[last + 1] == ids[index]:
-            last += 1
-        return range(first, last + 1)
+        """The token indexes sharing ids[index] (clause or sentence); ids only grow."""
+        return range(bisect_left(ids, ids[index]), bisect_right(ids, ids[index]))
 
-    def future(self, position: int) -> bool:
-        """True when the clause at `position` speaks of the future ("уезжаю", "will", "кетем")."""
+    def _tense(self, index: int) -> str | None:
+        """ "future", "past" or None for one token (cached)."""
+        if index not in self._tenses:
+            token = self.tokens[index]
+            if token_matches(_FUTURE, token):
+                tense: str | None = "future"
+            elif token_matches(_PAST, token) and not token_matches(_ANY_MONTH, token):
+                tense = "past"
+            else:
+                tense = None
+            self._tenses[index] = tense
+        return self._tenses[index]
+
+    def future(self, start: int, end: int) -> bool:
+        """True when the verb nearest to the date at start..end in its clause is in the future
+        ("уезжаю 10 апреля", "will end", "кетем"); "5-майда кирдим, качан чыгам" stays past."""
         if not self.tokens:
             return False
-        clause = self.clause[self.token_at(position)]
-        if clause not in self._future:
-            members = self._members(self.clause, self.token_at(position))
-            self._future[clause] = any(token_matches(_FUTURE, self.tokens[i]) for i in members)
-        return self._future[clause]
+        first, last = self.token_at(start), self.token_at(max(start, end - 1))
+        best: tuple[int, int] | None = None
+        for i in self._members(self.clause, first):
+            if first <= i <= last:
+                continue
+            tense = self._tense(i)
+            if tense is None:
+                continue
+            distance = min(abs(i - first), abs(i - last))
+            rank = (distance, 0 if tense == "past" else 1)
+            if best is None or rank < best:
+                best = rank
+        return best is not None and best[1] == 1
 
     def _cues(self, members: range) -> list[tuple[int, str]]:
+        """(token index, role) of every role cue word among `members` (cached)."""
+        key = (members.start, members.stop)
+        if key not in self._cue_cache:
+            self._cue_cache[key] = self._find_cues(members)
+        return self._cue_cache[key]
+
+    def _find_cues(self, members: range) -> list[tuple[int, str]]:
         """(token index, role) of every role cue word among `members`."""
         tokens = self.tokens
         contract = any(token_matches(_CONTRACT, tokens[i]) for i in members)
@@ -372,7 +418,7 @@ def _numeric_dates(text: str, today: date, clauses: _Clauses) -> Iterator[Entity
         for match in pattern.finditer(text):
             groups = match.groupdict()
             year = int(groups["y"]) if groups.get("y") else None
-            future = year is None and clauses.future(match.start())
+            future = year is None and clauses.future(match.start(), match.end())
             value = _make_date(year, int(groups["m"]), int(groups["d"]), today, future)
             if value is not None:
                 flags = ("no_year",) if year is None else ()
@@ -398,6 +444,8 @@ def _month_at(token: Token) -> int | None:
     """Return the month a token names, or None."""
     if not token_matches(_ANY_MONTH, token):
         return None
+    if _ENGLISH_ABBREVIATION.fullmatch(token.skel) and not _ENGLISH_MONTH.fullmatch(token.raw):
+        return None  # "жан" (soul) has the skeleton of "jan", "now" that of "nov"
     return next((m for m, p in _MONTH_PATTERNS.items() if token_matches(p, token)), None)
 
 
@@ -451,24 +499,20 @@ class _DateScanner:
         start, end = self.tokens[first].start, self.tokens[last].end
         return Entity("date", value.isoformat(), self.text[start:end], start, end, flags)
 
-    def _date(self, year: int | None, month: int, day: int, first: int) -> date | None:
-        """Make a date; without a year, the clause's tense picks past or future."""
-        future = year is None and self.clauses.future(self.tokens[first].start)
+    def _date(self, year: int | None, month: int, day: int, first: int, last: int) -> date | None:
+        """Make a date; without a year, the tense of the nearest verb picks past or future."""
+        start, end = self.tokens[first].start, self.tokens[last].end
+        future = year is None and self.clauses.future(start, end)
         return _make_date(year, month, day, self.today, future)
 
-    def _value(self, first: int, last: int, own: date | None, has_year: bool) -> date | None:
-        """Prefer dateparser's reading for ru/en; keep our own year rule when none was given."""
-        if self.language in ("ru", "en"):
+    def _value(self, first: int, last: int, own: date | None) -> date | None:
+        """Our own reading; dateparser (ru/en) only for a phrase we could not read ourselves.
+
+        (Where both read a phrase they agree, and dateparser costs about a millisecond a call.)
+        """
+        if own is None and self.language in ("ru", "en"):
             start, end = self.tokens[first].start, self.tokens[last].end
-            parsed = _dateparser_value(self.text[start:end], self.language, self.today)
-            if (
-                parsed is not None
-                and own is not None
-                and (parsed.month, parsed.day) == (own.month, own.day)
-            ):
-                return parsed if has_year else own
-            if parsed is not None and own is None:
-                return parsed
+            return _dateparser_value(self.text[start:end], self.language, self.today)
         return own
 
     def _traditional_at(self, index: int) -> tuple[int, int] | None:
@@ -528,8 +572,8 @@ class _DateScanner:
             last += 1
             if self._next(last + 1, _YEAR_WORD):
                 last += 1
-        own = self._date(year, month, day, first)
-        value = own if flags else self._value(first, last, own, year is not None)
+        own = self._date(year, month, day, first, last)
+        value = own if flags else self._value(first, last, own)
         if year is None:
             flags = ("no_year", *flags)
         return (self._emit(first, last, value, flags), last + 1) if value else None
@@ -566,9 +610,9 @@ class _DateScanner:
         if self._next(last + 1, re.compile(r"(19|20)\d\d")):
             last += 1
             year = int(tokens[last].raw)
-        own = self._date(year, month, day, index)
+        own = self._date(year, month, day, index, last)
         english = _ENGLISH_MONTH.fullmatch(tokens[index].raw) is not None
-        value = self._value(index, last, own, year is not None) if english else own
+        value = self._value(index, last, own) if english else own
         if year is None:
             flags = ("no_year", *flags)
         return (self._emit(index, last, value, flags), last + 1) if value else None
@@ -583,7 +627,7 @@ class _DateScanner:
             year = int(self.tokens[last].raw)
             if self._next(last + 1, _YEAR_WORD):
                 last += 1
-        value = self._date(year, month, 1, first)
+        value = self._date(year, month, 1, first, last)
         if value is None:
             return None
         flags = (*flags, "month_only") if year else ("no_year", *flags, "month_only")
@@ -611,15 +655,13 @@ class _DateScanner:
 
     def relative_word(self, index: int) -> tuple[Entity, int] | None:
         """Match "кечээ", "вчера", "yesterday", "бүгүн", "позавчера", "эртең"."""
+        if not token_matches(_RELATIVE_FIRST, self.tokens[index]):
+            return None
         for pattern, days in _RELATIVE:
             used = match_sequence(self.text, self.tokens, index, pattern)
             if used:
-                own = self.today + timedelta(days=days)
-                value = self._value(index, index + used - 1, own, True)
-                return (
-                    self._emit(index, index + used - 1, value or own, ("relative",)),
-                    index + used,
-                )
+                value = self.today + timedelta(days=days)
+                return self._emit(index, index + used - 1, value, ("relative",)), index + used
         return None
 
     def ago(self, index: int) -> tuple[Entity, int] | None:
@@ -638,6 +680,8 @@ class _DateScanner:
             count, used = number
         elif token_matches(_ONE, tokens[index]):
             count, used = 1, 1
+        elif index and tokens[index - 1].raw.isdecimal():
+            return None  # the number before was refused ("2025 лет назад")
         else:
             count, used = 1, 0
         unit_index = index + used
@@ -649,20 +693,19 @@ class _DateScanner:
             return None
         unit = tokens[unit_index]
         if token_matches(_UNIT_DAYS, unit):
-            delta = relativedelta(days=count)
+            delta, limit = relativedelta(days=count), 3650
         elif token_matches(_UNIT_WEEKS, unit):
-            delta = relativedelta(weeks=count)
+            delta, limit = relativedelta(weeks=count), _LIMITS["week"]
         elif token_matches(_UNIT_MONTHS, unit):
-            delta = relativedelta(months=count)
+            delta, limit = relativedelta(months=count), _LIMITS["month"]
         elif token_matches(_UNIT_YEARS, unit):
-            delta = relativedelta(years=count)
+            delta, limit = relativedelta(years=count), _LIMITS["year"]
         else:
             return None
-        if count > 3650:
-            return None
-        own = self.today - delta
-        value = self._value(index, unit_index + 1, own, True)
-        return self._emit(index, unit_index + 1, value or own, ("relative",)), unit_index + 2
+        if count > limit:
+            return None  # "2025 лет назад" is no date
+        value = self.today - delta
+        return self._emit(index, unit_index + 1, value, ("relative",)), unit_index + 2
 
     def scan(self) -> Iterator[Entity]:
         """Yield every date found, left to right, without overlaps."""
@@ -708,6 +751,8 @@ def _duration(count: int | float, unit: str) -> dict[str, Any]:
 
 def _half_at(text: str, tokens: Sequence[Token], index: int) -> tuple[int, int] | None:
     """(months, tokens used) for "полгода", "жарым жыл", "полтора года", "бир жарым жыл"."""
+    if not token_matches(_HALF_FIRST, tokens[index]):
+        return None
     for pattern in _YEAR_AND_HALF:
         used = match_sequence(text, tokens, index, pattern)
         if used:
@@ -766,6 +811,10 @@ def _durations(text: str, tokens: Sequence[Token]) -> Iterator[Entity]:
         unit = _unit_of(tokens[unit_index])
         if unit is None or count <= 0 or count > _LIMITS[unit]:
             continue
+        if tokens[index].raw in ("a", "an") and not _ENGLISH_UNIT.fullmatch(
+            tokens[unit_index].raw
+        ):
+            continue  # "a good offer": "good" has the skeleton of "год"
         if used == 0 and tokens[unit_index].raw not in _BARE_UNITS:
             continue
         if unit == "month" and "-" in gap and tokens[unit_index].skel.startswith("ai"):
@@ -812,6 +861,19 @@ def _day_counts(text: str, tokens: Sequence[Token]) -> Iterator[Entity]:
 # ---------------------------------------------------------------- places
 
 
+def _place_at(
+    text: str, tokens: Sequence[Token], index: int, places: Gazetteer
+) -> tuple[str, int] | None:
+    """(value, tokens used) of the gazetteer entry that starts at tokens[index], or None."""
+    if not places.may_start(tokens[index]):
+        return None
+    for value, pattern in places.entries:
+        used = match_sequence(text, tokens, index, pattern)
+        if used:
+            return value, used
+    return None
+
+
 def _places(
     text: str,
     tokens: Sequence[Token],
@@ -821,18 +883,14 @@ def _places(
     """Yield gazetteer matches (regions or countries) over the tokens."""
     index = 0
     while index < len(tokens):
-        if not places.may_start(tokens[index]):
+        found = _place_at(text, tokens, index, places)
+        if found is None:
             index += 1
             continue
-        for value, pattern in places.entries:
-            used = match_sequence(text, tokens, index, pattern)
-            if used:
-                start, end = tokens[index].start, tokens[index + used - 1].end
-                yield Entity(name, value, text[start:end], start, end)
-                index += used
-                break
-        else:
-            index += 1
+        value, used = found
+        start, end = tokens[index].start, tokens[index + used - 1].end
+        yield Entity(name, value, text[start:end], start, end)
+        index += used
 
 
 def _cued(text: str, tokens: Sequence[Token], index: int, used: int, named_only: bool) -> bool:
@@ -854,18 +912,18 @@ def _cued(text: str, tokens: Sequence[Token], index: int, used: int, named_only:
 
 def _city_at(text: str, tokens: Sequence[Token], index: int) -> tuple[Entity, int] | None:
     """The city starting at tokens[index] and the tokens it covers, or None."""
-    window = tokens[index : index + 4]
     for places, needs_cue, named_only in (
         (CITY_PATTERNS, False, False),
         (CITY_CUED_PATTERNS, True, False),
         (CITY_NAMED_PATTERNS, True, True),
     ):
-        found = next(iter(_places(text, window, places, "city")), None)
-        if found is None or found.start != tokens[index].start:
+        found = _place_at(text, tokens, index, places)
+        if found is None:
             continue
-        used = sum(1 for token in window if token.end <= found.end)
+        value, used = found
         if not needs_cue or _cued(text, tokens, index, used, named_only):
-            return found, used
+            start, end = tokens[index].start, tokens[index + used - 1].end
+            return Entity("city", value, text[start:end], start, end), used
     return None
 
 

@@ -295,7 +295,7 @@ CITIES: dict[str, City] = {
         "TR", "Стамбул", "Стамбул", "Istanbul", r"i?s?(t|tt)anbul\w*", r"i ?stanbul\w*",
         r"i?stambul\w*",
     ),
-    "antalya": _city("TR", "Анталья", "Анталья", "Antalya", r"antal(i\w*|e|ei|ia)"),
+    "antalya": _city("TR", "Анталия", "Анталья", "Antalya", r"antal(i\w*|e|ei|ia)"),
     "ankara": _city(
         "TR", "Анкара", "Анкара", "Ankara", r"ankar(a|e|u|oi|ada|aga|adan|adagi|adamin)"
     ),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 from nlu.normalize import skeleton
@@ -105,6 +106,19 @@ WORD_VALUES["он"] = 10
 WORD_VALUES.pop("on", None)
 
 
+_KY_UNITS = frozenset({"бир", "эки", "үч", "төрт", "беш", "алты", "жети", "сегиз", "тогуз"})
+_KY_UNIT_SKELETONS = frozenset(skeleton(word) for word in _KY_UNITS)
+_KY_AFTER_ON = re.compile(r"kun\w*|ai(dan|ga|da)?|jil\w*|juma\w*|saat\w*")
+
+
+def _latin_on(tokens: Sequence[Token], index: int) -> bool:
+    """True when Latin "on" is the Kyrgyz ten: "on kun", "on bir ai" (not English "on")."""
+    if tokens[index].raw != "on" or index + 1 >= len(tokens):
+        return False
+    after = tokens[index + 1]
+    return after.skel in _KY_UNIT_SKELETONS or _KY_AFTER_ON.fullmatch(after.skel) is not None
+
+
 def _value(token: Token) -> int | None:
     """Return the value of one number token (digits or a number word)."""
     if token.raw.isdecimal():
@@ -134,6 +148,9 @@ def read_number(tokens: Sequence[Token], index: int) -> tuple[int, int] | None:
             seen_number = True
         elif seen_number and token.raw in _JOINERS:
             pass
+        elif token.raw == "on" and _latin_on(tokens, index + used):
+            total += 10
+            seen_number = True
         else:
             value = None if token.raw.isdecimal() else _value(token)
             if value is None:

@@ -385,3 +385,14 @@ def test_dates_for_another_country_do_not_start_russias_calculator() -> None:
         "stay_rule", "en", entities=(*place("KZ"), a_date(date(2026, 3, 5), "entry"))))
     assert chat.state.flow is None
     assert not {"stay_confirm", "stay_question", "stay_result"} & set(kinds(outcome))
+
+
+def test_find_help_goes_straight_to_the_country_the_person_is_in() -> None:
+    chat = Chat(language="ru", chosen=True)
+    chat.write("я в Алматы", weak("out_of_scope", "ru", entities=place("KZ", "almaty", "Алматы")))
+    outcome = chat.press("flow:find")
+    assert kinds(outcome) == ["find"]
+    shown = [c for c in find(country="KZ") if c.kind != "emergency"]
+    assert shown and all(c.name["ru"] in texts(outcome) for c in shown[:8])
+    moscow = [c for c in find(country="RU") if c.kind == "embassy"]
+    assert not any(c.name["ru"] in texts(outcome) for c in moscow)

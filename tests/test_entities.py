@@ -626,3 +626,91 @@ def test_not_durations(text, language):
 def test_plain_day_counts_in_three_languages(text, language):
     assert values(text, language, "number_of_days") == [80]
     assert values(text, language, "duration") == []
+
+
+def test_kyrgyz_words_with_the_skeleton_of_an_english_month_are_not_months():
+    assert dates("жан 5", "ky") == []
+    assert dates("5 жан", "ky") == []
+    assert dates("jan 5", "en") == [("2026-01-05", ("no_year",))]
+
+
+def test_roles_follow_word_order_in_each_language():
+    assert dates("On 5 March I entered and on 1 June I left", "en") == [
+        ("2026-03-05", ("no_year", "entry")),
+        ("2026-06-01", ("no_year", "exit")),
+    ]
+    assert dates("5-мартта келдим жана 1-июнда чыктым", "ky") == [
+        ("2026-03-05", ("no_year", "entry")),
+        ("2026-06-01", ("no_year", "exit")),
+    ]
+    assert dates("Въехал 5 марта выехал 1 июня", "ru") == [
+        ("2026-03-05", ("no_year", "entry")),
+        ("2026-06-01", ("no_year", "exit")),
+    ]
+
+
+def test_a_question_about_a_coming_date_reads_it_ahead():
+    assert dates("можно ли въехать 5 января", "ru") == [("2027-01-05", ("no_year", "entry"))]
+    assert dates("can I enter on 5 May", "en") == [("2027-05-05", ("no_year", "entry"))]
+
+
+def test_the_nearest_verb_decides_past_or_ahead():
+    assert dates("5-майда кирдим качан чыгам", "ky") == [("2026-05-05", ("no_year", "entry"))]
+    assert dates("10-iyunda kirdim kachan chygam", "ky") == [("2026-06-10", ("no_year", "entry"))]
+    assert dates("14-августта барам деп турам", "ky") == [("2027-08-14", ("no_year",))]
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "name"),
+    [
+        ("from now on I work alone", "en", "date"),
+        ("is it a good offer?", "en", "duration"),
+        ("Дочке 16 лет, её увезли", "ru", "duration"),
+    ],
+)
+def test_english_words_that_look_like_units_or_months(text, language, name):
+    assert values(text, language, name, TODAY_DEC) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("он күн калды", [10]),
+        ("on kun kaldy", [10]),
+        ("on bir kun", [11]),
+        ("tokson kun", [90]),
+        ("seksen kundon beri", [80]),
+        ("jyiyrma kun", [20]),
+    ],
+)
+def test_kyrgyz_number_words_in_latin_letters(text, expected):
+    assert values(text, "ky", "number_of_days") == expected
+
+
+def test_english_on_is_not_ten():
+    assert values("on day 5 they took my passport", "en", "number_of_days") == []
+    assert values("on kun", "ky", "duration") == []
+    assert values("on ai", "ky", "duration") == [{"count": 10, "unit": "month", "days": 304}]
+
+
+def test_an_impossible_time_ago_is_no_date_and_no_crash():
+    assert dates("2025 лет назад", "ru") == []
+    assert dates("900 weeks ago", "en") == []
+
+
+@pytest.mark.parametrize(
+    ("text", "role"),
+    [
+        ("zaehal 5 marta", "entry"),
+        ("priehal 5 marta", "entry"),
+        ("uehal 5 marta", "exit"),
+        ("dogovor podpisal 5 marta", "contract_start"),
+        ("dogovor istek 5 marta", "contract_end"),
+    ],
+)
+def test_roles_in_latin_typed_russian(text, role):
+    assert dates(text, "ru") == [("2026-03-05", ("no_year", role))]
+
+
+def test_latin_vyehal_could_be_either_way_and_gets_no_role():
+    assert dates("vyehal 5 marta", "ru") == [("2026-03-05", ("no_year",))]

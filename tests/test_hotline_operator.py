@@ -15,6 +15,7 @@ from tests.auxil.telegram import (
     texts_to,
     wait_for,
 )
+from tests.test_hardening_files import file_buttons
 from tests.test_hotline_e2e import OPERATOR, OPERATORS, open_case
 
 SECOND_OPERATOR = {**OPERATOR, "id": 4343, "first_name": "Azamat", "username": "azamat_op"}
@@ -98,6 +99,8 @@ async def test_documents_are_renamed_and_photos_lose_captions(tmp_path: Path, pa
                 "file_id": "doc1", "file_unique_id": "doc1u",
                 "file_name": "Aibek_Tokonov_passport.pdf", "mime_type": "application/pdf"},
                 caption="my passport, Aibek Tokonov")})
+            calls = await wait_for(api, lambda c: bool(file_buttons(c, chat)))
+            api.push_update(button_update(chat, file_buttons(calls, chat)[0]))  # "send it"
             api.push_update({"message": message(chat, None, photo=[{
                 "file_id": "ph1", "file_unique_id": "ph1u", "width": 90, "height": 90}],
                 caption="this is me Aibek")})

@@ -35,6 +35,8 @@ EXPECTED = {
     (W3, "language", "ky"): "6",
     (W3, "region", "not_shared"): "6",
     (W3, "outcome", "closed:blocked"): "5", (W3, "outcome", "closed:operator"): "<5",
+    (W1, "delivery", "delivered"): "8", (W2, "delivery", "delivered"): "12",
+    (W3, "delivery", "delivered"): "6",
 }
 
 

@@ -19,6 +19,7 @@ import pytest
 
 from bench.fake_bot_api import Call, FakeBotApi
 from tests.auxil.telegram import TOKEN, button_update, message, sent_to, settings_env, texts_to
+from tests.test_hardening_files import file_buttons
 
 PROJECT = Path(__file__).resolve().parents[1]
 OPERATORS = -1001234567890
@@ -209,6 +210,9 @@ def hand_off_and_talk(api: FakeBotApi, aigul: Conversation) -> int:
         "file_id": "doc1", "file_unique_id": "doc1u",
         "file_name": "Aigul_Bekmuratova_passport.pdf",
         "mime_type": "application/pdf"})})
+    api.wait_for(lambda c: bool(file_buttons(c, aigul.chat)), 60)
+    api.push_update(button_update(aigul.chat, file_buttons(api.calls, aigul.chat)[0],
+                                  user=aigul.user))
     api.push_update({"message": aigul.message(None, contact={
         "phone_number": "+996700123456", "first_name": "Aigul", "last_name": "Bekmuratova",
         "user_id": AIGUL["id"]})})

@@ -159,7 +159,7 @@ def test_webhook_mode_registers_the_hook_and_answers_only_signed_updates(tmp_pat
     import sys
     import time
 
-    from tests.auxil.telegram import settings_env
+    from tests.auxil.telegram import WEBHOOK_SECRET, settings_env
 
     project = Path(__file__).resolve().parents[1]
     port = _free_port()
@@ -167,14 +167,14 @@ def test_webhook_mode_registers_the_hook_and_answers_only_signed_updates(tmp_pat
         env = {**os.environ, **settings_env(api, tmp_path),
                "SAPAR_WEBHOOK_URL": "https://sapar.example.org/tg/hook",
                "SAPAR_WEBHOOK_LISTEN": "127.0.0.1", "SAPAR_WEBHOOK_PORT": str(port),
-               "SAPAR_WEBHOOK_SECRET": "hook-Secret_42"}
+               "SAPAR_WEBHOOK_SECRET": WEBHOOK_SECRET}
         process = subprocess.Popen([sys.executable, "-m", "bot"], cwd=project, env=env,
                                    stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
         try:
             calls = api.wait_for(lambda c: any(x.method == "setWebhook" for x in c), timeout=60)
             hook = next(x for x in calls if x.method == "setWebhook").params
             assert hook["url"] == "https://sapar.example.org/tg/hook"
-            assert hook["secret_token"] == "hook-Secret_42"
+            assert hook["secret_token"] == WEBHOOK_SECRET
             assert not api.calls_of("getUpdates")
 
             deadline = time.monotonic() + 30
@@ -182,7 +182,7 @@ def test_webhook_mode_registers_the_hook_and_answers_only_signed_updates(tmp_pat
             while status is None and time.monotonic() < deadline:
                 try:
                     status = _post_update(port, {"update_id": 1, **text_update(9601, "/start")},
-                                          "hook-Secret_42")
+                                          WEBHOOK_SECRET)
                 except OSError:
                     time.sleep(0.2)
             assert status == 200
@@ -191,7 +191,7 @@ def test_webhook_mode_registers_the_hook_and_answers_only_signed_updates(tmp_pat
             forged = {"update_id": 2, **text_update(9602, "/start")}
             assert _post_update(port, forged, "wrong-secret") == 403
             question = {"update_id": 3, **text_update(9601, QUESTIONS["ru"])}
-            assert _post_update(port, question, "hook-Secret_42") == 200
+            assert _post_update(port, question, WEBHOOK_SECRET) == 200
             expected = first_line(get_answer("entry_ban", "ru").short)
             api.wait_for(lambda c: any(expected in t for t in texts_to(c, 9601)), timeout=30)
             assert sent_to(api.calls_of("sendMessage"), 9602) == []

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import logging
+import sys
 from urllib.parse import urlparse
 
 from telegram import Update
 from telegram.ext import (
-    AIORateLimiter,
     Application,
-    ApplicationBuilder,
     CallbackQueryHandler,
     CommandHandler,
     MessageHandler,
@@ -17,14 +16,19 @@ from telegram.ext import (
     filters,
 )
 
+from bot.instance import EXIT_LOCKED, InstanceLockedError, hold_instance_lock
+from bot.quarantine import Quarantine
 from bot.runtime import Runtime, build_runtime
 from bot.settings import Settings
+from bot.storage import EXIT_STORAGE, StorageError
 from bot.telegram import handlers
 from bot.telegram.commands import COMMANDS, publish_commands
 from bot.telegram.desk import HandoffDesk, NoOperatorDesk
 from bot.telegram.flood import FloodGuard, slow_down_floods
 from bot.telegram.gates import only_private_or_operators
 from bot.telegram.ordering import PerChatUpdateProcessor
+from bot.telegram.poison import ScreeningApplicationBuilder, ScreeningBot
+from bot.telegram.ratelimit import PerChatRateLimiter
 
 logger = logging.getLogger(__name__)
 
@@ -54,6 +58,11 @@ def register_handlers(application: Application, operator_chat_id: int | None) ->
     application.add_handler(
         MessageHandler(private & filters.UpdateType.MESSAGE & ~filters.TEXT, handlers.on_media),
         group=USER_GROUP)
+    if operator_chat_id is not None:
+        from hotline.telegram import on_file_choice
+
+        application.add_handler(CallbackQueryHandler(on_file_choice, pattern=r"^hlfile:"),
+                                group=USER_GROUP)
     application.add_handler(CallbackQueryHandler(handlers.on_button), group=USER_GROUP)
 
     if operator_chat_id is not None:
@@ -91,12 +100,13 @@ def build_application(runtime: Runtime, *, updater: bool = True, rate_limiter: b
     """Build the Application against the configured Bot API (TELEGRAM_API_BASE_URL).
 
     `rate_limiter=False` is for benchmarks against a local fake API only: against Telegram the
-    AIORateLimiter keeps the bot inside ~30 messages/s overall and ~20/min per group.
+    the rate limiter keeps the bot inside ~30 messages/s overall and ~20/min per group, and
+    waits out a 429 for the chat that got it only.
     """
     settings = runtime.settings
     assert settings.telegram_bot_token is not None
     builder = (
-        ApplicationBuilder()
+        ScreeningApplicationBuilder()
         .token(settings.telegram_bot_token)
         .base_url(settings.telegram_api_base_url)
         .base_file_url(settings.telegram_api_base_url.replace("/bot", "/file/bot", 1))
@@ -107,10 +117,12 @@ def build_application(runtime: Runtime, *, updater: bool = True, rate_limiter: b
         .concurrent_updates(PerChatUpdateProcessor())
     )
     if rate_limiter:
-        builder = builder.rate_limiter(AIORateLimiter(max_retries=3))
+        builder = builder.rate_limiter(PerChatRateLimiter(max_retries=3))
     if not updater:
         builder = builder.updater(None)
     application = builder.build()
+    if isinstance(application.bot, ScreeningBot):
+        application.bot.set_quarantine(Quarantine(runtime.db, settings.secret_key).put)
     application.bot_data["runtime"] = runtime
     application.bot_data["operator_chat_id"] = settings.operator_chat_id
     application.bot_data["desk"] = make_desk(runtime)
@@ -120,8 +132,21 @@ def build_application(runtime: Runtime, *, updater: bool = True, rate_limiter: b
 
 
 def run_bot(settings: Settings) -> int:
-    """Run the bot until stopped: webhook when SAPAR_WEBHOOK_URL is set, else long polling."""
-    runtime = build_runtime(settings)
+    """Run the bot until stopped: webhook when SAPAR_WEBHOOK_URL is set, else long polling.
+
+    Exit codes a supervisor should not restart on (see SECURITY.md): 3 = the database cannot
+    be opened or written, 4 = another instance runs on the same data directory.
+    """
+    try:
+        hold_instance_lock(settings.data_dir)
+    except InstanceLockedError as error:
+        print(f"start refused: {error}", file=sys.stderr)
+        return EXIT_LOCKED
+    try:
+        runtime = build_runtime(settings)
+    except StorageError as error:
+        print(f"database error: {error}", file=sys.stderr)
+        return EXIT_STORAGE
     application = build_application(runtime)
     if settings.webhook_url:
         application.run_webhook(

@@ -19,6 +19,8 @@ from bot.telegram.app import build_application
 from nlu.types import Parser
 
 TOKEN = "123456:TEST-token"
+TEST_SECRET_KEY = "q7Vx2LmR9tKc4WzP8nHb3YdF6sJg1AeU"  # random-looking: weak keys are refused
+WEBHOOK_SECRET = "Tg5_hK2mPq9xLr4vWz7cBn3dFs8jYe6A-u1"
 _message_ids = itertools.count(1)
 
 PERSON = {"id": 5550001, "first_name": "Aibek", "last_name": "Tokonov", "username": "aibek_t",
@@ -74,7 +76,7 @@ def button_update(chat_id: int, data: str, *, user: dict[str, Any] | None = None
 def settings_env(api: FakeBotApi, data_dir: Path, **extra: str) -> dict[str, str]:
     """Return the environment of a bot pointed at the fake Bot API."""
     return {"TELEGRAM_BOT_TOKEN": TOKEN, "TELEGRAM_API_BASE_URL": api.base_url,
-            "SAPAR_DATA_DIR": str(data_dir), "SAPAR_SECRET_KEY": "s" * 40,
+            "SAPAR_DATA_DIR": str(data_dir), "SAPAR_SECRET_KEY": TEST_SECRET_KEY,
             "SAPAR_OFFICE_HOURS": "00:00-23:59", "SAPAR_OFFICE_DAYS": "1-7", **extra}
 
 

@@ -33,6 +33,9 @@ def start(turn: Turn, **_options: Any) -> None:
     """Ask where the person is, unless we already know the region."""
     state = turn.state
     state.flow, state.step, state.data = NAME, "where", {}
+    if state.country in ABROAD:  # the person said where they are: that country's help
+        on_action(turn, ["country", state.country])
+        return
     if state.region in REGIONS:
         ask_service(turn, state.region)
         return
@@ -87,7 +90,6 @@ def on_action(turn: Turn, args: list[str]) -> bool:
         from bot.dialogue.urgent import country_names
 
         contacts = [c for c in find(country=args[1]) if c.kind != "emergency"]
-        contacts += find(kind="embassy") + find(kind="consulate") if args[1] == "RU" else []
         show_contacts(turn, contacts, _("<b>Help in {country}</b>").format(
             country=country_names(turn)[args[1]]))
         return True
@@ -115,5 +117,7 @@ def on_text(turn: Turn, text: str) -> bool:
         turn.state.region = regions[0]
         ask_service(turn, regions[0])
         return True
+    if turn.state.country in ABROAD and turn.parse and turn.parse.entity_values("country"):
+        return on_action(turn, ["country", turn.state.country])
     turn.state.end_flow()
     return False

@@ -1,0 +1,88 @@
+"""Poison updates: one update the library cannot parse must not stop the bot for everyone.
+
+python-telegram-bot parses a getUpdates batch as a whole: one update in a shape it does not know
+(a Bot API server newer or older than the library) fails the batch, the offset never moves, the
+same batch comes back forever, and the library logs the raw batch (names, ids) at CRITICAL.
+Here each update is parsed on its own first; one that fails is quarantined (encrypted), logged
+by its update id only, and replaced by an empty update with the same id, so the offset moves on
+and no handler sees it.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from typing import Any
+
+from telegram import Update
+from telegram._utils.defaultvalue import DefaultValue
+from telegram.ext import ApplicationBuilder, ExtBot
+
+logger = logging.getLogger(__name__)
+Quarantiner = Callable[[int | None, Any, BaseException], None]
+
+
+def screen_updates(bot: Any, raw: list[Any], quarantine: Quarantiner | None) -> list[Any]:
+    """Return the batch with every update that fails to parse replaced by a bare update id."""
+    screened: list[Any] = []
+    for item in raw:
+        update_id = item.get("update_id") if isinstance(item, dict) else None
+        try:
+            Update.de_json(item, bot)
+        except Exception as error:
+            logger.error("update %s could not be parsed (%s): quarantined and skipped",
+                         update_id, type(error).__name__)
+            if quarantine is not None:
+                try:
+                    quarantine(update_id if isinstance(update_id, int) else None, item, error)
+                except Exception as store_error:  # the database may be the problem
+                    logger.error("could not quarantine update %s (%s)", update_id,
+                                 type(store_error).__name__)
+            if isinstance(update_id, int):
+                screened.append({"update_id": update_id})
+            continue
+        screened.append(item)
+    return screened
+
+
+class ScreeningBot(ExtBot):
+    """An ExtBot whose getUpdates skips (and quarantines) updates it cannot parse."""
+
+    __slots__ = ("quarantine",)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.set_quarantine(None)
+
+    def set_quarantine(self, quarantine: Quarantiner | None) -> None:
+        """Say where unparsable updates go (None: they are only skipped)."""
+        with self._unfrozen():
+            self.quarantine = quarantine
+
+    async def _post(self, endpoint: str, data: Any = None, *args: Any, **kwargs: Any) -> Any:
+        result = await super()._post(endpoint, data, *args, **kwargs)
+        if endpoint == "getUpdates" and isinstance(result, list):
+            return screen_updates(self, result, self.quarantine)
+        return result
+
+
+class ScreeningApplicationBuilder(ApplicationBuilder):
+    """The ApplicationBuilder, building a ScreeningBot instead of an ExtBot."""
+
+    def _build_ext_bot(self) -> ExtBot:
+        # python-telegram-bot's own _build_ext_bot (22.x), with the bot class swapped
+        if isinstance(self._token, DefaultValue):
+            raise RuntimeError("No bot token was set.")
+        return ScreeningBot(
+            token=self._token,
+            base_url=DefaultValue.get_value(self._base_url),
+            base_file_url=DefaultValue.get_value(self._base_file_url),
+            private_key=DefaultValue.get_value(self._private_key),
+            private_key_password=DefaultValue.get_value(self._private_key_password),
+            defaults=DefaultValue.get_value(self._defaults),
+            arbitrary_callback_data=DefaultValue.get_value(self._arbitrary_callback_data),
+            request=self._build_request(get_updates=False),
+            get_updates_request=self._build_request(get_updates=True),
+            rate_limiter=DefaultValue.get_value(self._rate_limiter),
+            local_mode=DefaultValue.get_value(self._local_mode),
+        )
