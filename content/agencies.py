@@ -323,22 +323,33 @@ def configure(db: Database | sqlite3.Connection | None) -> None:
     _active = Register(conn)
 
 
+_opened: dict[Path, Register] = {}
+
+
 def default_database_path() -> Path:
-    """Return where the bot keeps its database (SAPAR_DATA_DIR, as bot.settings reads it)."""
-    return Path(os.environ.get("SAPAR_DATA_DIR", "").strip() or "./data") / "sapar.db"
+    """Return where the bot keeps its database: SAPAR_DATA_DIR from the environment or the
+    `.env` file (as bot.settings reads it), else ./data."""
+    data_dir = os.environ.get("SAPAR_DATA_DIR", "").strip()
+    if not data_dir and Path(".env").is_file():
+        from dotenv import dotenv_values
+
+        data_dir = (dotenv_values(".env").get("SAPAR_DATA_DIR") or "").strip()
+    return Path(data_dir or "./data") / "sapar.db"
 
 
 def active_register() -> Register | None:
     """Return the register to look names up in: the configured one, else the bot's database
-    file opened read-only when it exists, else None."""
+    file opened read-only (once) when it exists, else None."""
     if _active is not None:
         return _active
-    path = default_database_path()
+    path = default_database_path().resolve()
+    if path in _opened:
+        return _opened[path]
     if not path.is_file():
         return None
     try:
-        conn = sqlite3.connect(f"file:{path.resolve()}?mode=ro", uri=True,
-                               check_same_thread=False)
+        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, check_same_thread=False)
     except sqlite3.Error:
         return None
-    return Register(conn)
+    _opened[path] = Register(conn)
+    return _opened[path]

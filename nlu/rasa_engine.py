@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from datetime import date
 from typing import Any
 
 import httpx
@@ -75,15 +76,17 @@ class RasaParser:
         self._down = False
         self._next_try = 0.0
 
-    def parse(self, text: str, language_hint: str | None = None) -> Parse:
-        """Understand one message; `language_hint` is the user's chosen language, if any."""
+    def parse(self, text: str, language_hint: str | None = None, today: date | None = None
+              ) -> Parse:
+        """Understand one message; `language_hint` is the user's chosen language, if any;
+        `today` anchors relative and year-less dates."""
         if self._down and time.monotonic() < self._next_try:
-            return self._fallback.parse(text, language_hint)
+            return self._fallback.parse(text, language_hint, today)
         try:
-            parse, _ = understand(text, _RasaRanker(self), identify, language_hint)
+            parse, _ = understand(text, _RasaRanker(self), identify, language_hint, today)
         except (httpx.HTTPError, RasaReplyError) as error:
             self._mark_down(error)
-            return self._fallback.parse(text, language_hint)
+            return self._fallback.parse(text, language_hint, today)
         self._mark_up()
         return parse
 

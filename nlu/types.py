@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any, Protocol
 
 
@@ -46,6 +47,8 @@ class Parse:
 class Parser(Protocol):
     """Anything that turns a message into a Parse."""
 
-    def parse(self, text: str, language_hint: str | None = None) -> Parse:
-        """Understand one message; `language_hint` is the user's chosen language, if any."""
+    def parse(self, text: str, language_hint: str | None = None, today: date | None = None
+              ) -> Parse:
+        """Understand one message; `language_hint` is the user's chosen language, if any;
+        `today` anchors relative and year-less dates (None: the real date)."""
         ...

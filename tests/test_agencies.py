@@ -37,7 +37,8 @@ LANGUAGES = ("ky", "ru", "en")
 class NoParser:
     """Every text here comes with its Parse."""
 
-    def parse(self, text: str, language_hint: str | None = None) -> Parse:
+    def parse(self, text: str, language_hint: str | None = None,
+              today: date | None = None) -> Parse:
         """Refuse to parse."""
         pytest.fail(f"the parser was called for {text!r}")
 
@@ -195,3 +196,16 @@ def test_without_a_list_the_bot_says_where_to_check(no_register: None, language:
     outcome = dialogue.handle(state, Incoming(text="..."), parse("agency_check", language))
     assert "1966" in outcome.replies[-1].text
     assert state.flow is None  # nothing waits for a name
+
+
+def test_the_bot_finds_the_list_in_its_data_directory(tmp_path: Path,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    # what `python -m content import-agencies` writes, the running bot reads (no configure)
+    data = tmp_path / "data"
+    monkeypatch.setenv("SAPAR_DATA_DIR", str(data))
+    configure(None)
+    db = open_database(data / "sapar.db")
+    import_agencies(db, MADE_UP, LIST_DAY)
+    db.close()
+    _, reply = ask("en", "Тестовый Караван")
+    assert "MADE-UP-001" in text(reply)

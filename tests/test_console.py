@@ -76,10 +76,11 @@ def test_each_message_is_answered_in_its_own_language(service: ChatService) -> N
 
 
 def test_a_numbered_choice_presses_that_button(service: ChatService) -> None:
-    # The English answer's buttons: [1] the control-list topic, [2] More, [3] Menu.
-    code, printed = chat(service, ENTRY_BAN_QUESTIONS["en"], "2")
+    # The English answer's buttons: [1] the control-list topic, [2] refused at the border,
+    # [3] ban lengths (subtopics), [4] More, [5] Menu.
+    code, printed = chat(service, ENTRY_BAN_QUESTIONS["en"], "4")
     assert code == 0
-    assert "[2] More" in printed
+    assert "[4] More" in printed
     more = printed.find(more_first_line("entry_ban", "en"))
     assert more > printed.find(first_line("entry_ban", "en")) >= 0
 

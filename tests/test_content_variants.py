@@ -41,7 +41,8 @@ SUBTOPICS = {"police_check": "work_documents", "registration": "work_documents",
 class NoParser:
     """Every text here comes with its Parse."""
 
-    def parse(self, text: str, language_hint: str | None = None) -> Parse:
+    def parse(self, text: str, language_hint: str | None = None,
+              today: date | None = None) -> Parse:
         """Refuse to parse."""
         pytest.fail("the parser was called")
 
@@ -289,3 +290,23 @@ def test_old_sources_warn_at_the_configured_age(content_copy: Path) -> None:
     assert any("border_refusal" in w for w in strict)  # newest source 2024
     assert not lenient
     assert report.errors == []  # old sources warn, they do not fail
+
+
+def test_directory_numbers_must_be_in_the_fact_dossier(content_copy: Path, tmp_path: Path
+                                                       ) -> None:
+    facts = tmp_path / "facts.md"
+    facts.write_text("Police 102 and 112; embassy +7 925 115 50 47.\n", encoding="utf-8")
+    errors = run_checks(today=TODAY, root=content_copy, facts=facts).errors
+    assert any("kr_fire_ambulance_119: number 119 is not in facts.md" in e for e in errors)
+    assert not any("ru_emergency" in e for e in errors)
+
+
+def test_help_in_a_country_lists_each_contact_once_and_only_there() -> None:
+    from content.directory import help_in_country
+
+    for country in COUNTRIES:
+        contacts = help_in_country(country)
+        keys = [c.key for c in contacts]
+        assert len(keys) == len(set(keys)), country
+        assert all(c.country == country and c.kind != "emergency" for c in contacts)
+    assert "kg_embassy_moscow" in [c.key for c in help_in_country("RU")]

@@ -38,7 +38,8 @@ VICTIM = re.compile(r"victim|жертв|курман|жабырлан", re.IGNOR
 class NoParser:
     """Fail the test if the core parses text itself: every text here comes with its Parse."""
 
-    def parse(self, text: str, language_hint: str | None = None) -> Parse:
+    def parse(self, text: str, language_hint: str | None = None,
+              today: date | None = None) -> Parse:
         """Refuse to parse."""
         pytest.fail(f"the parser was called for {text!r} although a Parse was given")
 

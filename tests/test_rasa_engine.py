@@ -8,6 +8,7 @@ import socket
 import threading
 import time
 from collections.abc import Iterator
+from datetime import date
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
@@ -82,7 +83,8 @@ class FixedParser:
     def __init__(self) -> None:
         self.calls: list[tuple[str, str | None]] = []
 
-    def parse(self, text: str, language_hint: str | None = None) -> Parse:
+    def parse(self, text: str, language_hint: str | None = None,
+              today: date | None = None) -> Parse:
         self.calls.append((text, language_hint))
         return Parse(intent="help", confidence=0.4, language=language_hint or "ru")
 

@@ -72,7 +72,7 @@ def follow_up_buttons(turn: Turn, intent: str) -> list[Button]:
     }
     buttons = []
     subtopics = tuple(("topic", key) for key in subtopics_of(intent))
-    for name, arg in (*subtopics, *FOLLOW_UPS.get(intent, ())):
+    for name, arg in (*FOLLOW_UPS.get(intent, ()), *subtopics):
         label = topic_title(arg, turn.language) if name == "topic" else labels[(name, arg)]
         buttons.append(Button(label, actions.make(name, arg)))
     return buttons

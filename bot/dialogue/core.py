@@ -39,7 +39,8 @@ class Dialogue:
 
     def understand(self, text: str, state: ConversationState) -> Parse:
         """Run the parser on a message (slow part: callers may run it off the event loop)."""
-        return self.parser.parse(text[:MAX_PARSE_CHARS], language_hint=state.language)
+        return self.parser.parse(text[:MAX_PARSE_CHARS], language_hint=state.language,
+                                 today=self.today())
 
     def handle(self, state: ConversationState, incoming: Incoming,
                parse: Parse | None = None) -> Outcome:
@@ -111,14 +112,17 @@ class Dialogue:
         state.situation.awaiting = None
         if state.flow in FLOWS and FLOWS[state.flow].on_text(turn, text):
             return
-        if parse.intent == "dont_understand":
-            followup.explain_topic(turn)
-        elif followup.continues(turn, text):
+        if followup.continues(turn, text):
             pass
+        elif parse.intent == "dont_understand":
+            followup.explain_topic(turn)
         elif len(self._needs(parse)) > 1:
             self._offer_needs(turn, self._needs(parse))
         elif parse.intent in ("affirm", "deny", "dont_know") and state.flow is None:
-            show_menu(turn, intro=turn._("What would you like to know?"))
+            if state.last_intent in followup.STEP_TOPICS:  # "ok", "no", "and if not?"
+                followup.show_next_step(turn, state.last_intent)
+            else:
+                show_menu(turn, intro=turn._("What would you like to know?"))
         elif parse.confidence < self.clarify_below and parse.intent not in ("greet", "thanks"):
             self._clarify(turn)
         else:
@@ -160,6 +164,12 @@ class Dialogue:
         state = turn.state
         if intent != "ngo_help" and state.flow is not None:
             state.end_flow()
+        counts = (intent in stay.COUNT_INTENTS and state.country in (None, "RU")
+                  and (stay.has_stay_facts(turn) or stay.asks_to_count(turn)))
+        if (intent == state.last_intent and turn.text and intent in followup.STEP_TOPICS
+                and not counts):
+            followup.show_next_step(turn, intent)  # asked again: go on, don't repeat
+            return
         if intent == "greet":
             show_welcome(turn, short=True)
         elif intent == "help":
@@ -178,12 +188,8 @@ class Dialogue:
         elif intent in FLOW_INTENTS:
             show_answer(turn, intent)
             FLOWS[FLOW_INTENTS[intent]].start(turn)
-        elif (intent in stay.COUNT_INTENTS and state.country in (None, "RU")
-              and (stay.has_stay_facts(turn) or stay.asks_to_count(turn))):
-            # the calculator counts Russia's rule only
+        elif counts:  # the calculator counts Russia's rule only
             FLOWS["stay"].start(turn)
-        elif intent == state.last_intent and turn.text and intent in followup.STEP_TOPICS:
-            followup.show_next_step(turn, intent)  # asked again: go on, don't repeat
         else:
             show_answer(turn, intent)
 

@@ -71,6 +71,8 @@ WHAT_NOW = _any(
     r"\bwhat (now|next)\b", r"\bwhat (do|should|can|shall) (i|we) do\b", r"\band then\b",
     r"\b(а|и) (что )?дальше\b", r"\bанан (эмне|эмнe)\b", r"\banan emne\b",
     r"\bnow what\b", r"\bhelp me\b", r"\bplease help\b", r"^help\b", r"\bwhat is the next step",
+    r"\b(the )?first step\b", r"\bwhere (do|should) i (start|begin)\b", r"с чего (мне )?начать",
+    r"\bпервый шаг\b", r"эмнеден баштайм", r"\bemneden bashtaim\b",
 )
 # "count my days": the person wants the stay calculator itself
 COUNT_DAYS = _any(
@@ -141,7 +143,8 @@ FILLER_WORDS = frozenset({
     "she", "shes", "they", "in", "at", "now", "living", "working", "the", "city", "of", "still",
     "near", "ok", "okay", "ладно", "хорошо", "макул", "жакын", "около", "под", "области",
     "oblast", "region", "county", "area", "town", "village", "айылда", "облусунда", "home",
-    "back", "дома", "уйдо", "uido", "uydo", "уйго", "already",
+    "back", "дома", "уйдо", "uido", "uydo", "уйго", "already", "and", "for", "what", "about",
+    "how", "для", "как", "насчет", "насчёт", "про", "учун", "анан", "if",
 })
 
 

@@ -77,9 +77,13 @@ def continues(turn: Turn, text: str) -> bool:
     if says_only_where(parse, text) and (short_and_vague(parse, text) or parse.intent == topic):
         answer_place(turn, topic)
         return True
+    short = cues.word_count(text) <= WHAT_NOW_MAX_WORDS
+    pending = turn.state.situation.pending
+    if topic is None and pending and short and cues.asks_what_now(text):
+        show_answer(turn, pending[0])  # "where do I start?" after several needs were named
+        return True
     if topic is None:
         return False
-    short = cues.word_count(text) <= WHAT_NOW_MAX_WORDS
     vague = parse.intent in WEAK_INTENTS or parse.intent == topic or parse.confidence < 0.8
     if short and vague and (cues.asks_what_now(text) or cues.contract_status(text)):
         # "what now", or "no, I have no contract": the next step, knowing what was said

@@ -177,6 +177,13 @@ def accept_entry(turn: Turn, typed: TypedDate, approximate: bool = False,
     """Repeat the entry date back, store it, and move on to earlier trips or the contract."""
     _ = turn._
     entry = typed.day
+    if "no_year" in typed.flags and (entry.month, entry.day) == (2, 29) and (
+            entry.year != turn.today.year):
+        turn.state.step = "entry"
+        turn.say(_("There was no 29 February in {year}. Did you mean 28 February or 1 March? "
+                   "Please write the date with the year.").format(year=turn.today.year),
+                 [Button(_("Cancel"), "menu")], kind="stay_question")
+        return
     if entry > turn.today:
         turn.say(_("That date is in the future. When did you enter Russia?"),
                  kind="stay_question")
