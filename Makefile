@@ -8,7 +8,7 @@ NLU_DATA := $(shell find nlu/data -name '*.yml' 2>/dev/null)
 PO_FILES := $(wildcard content/*/LC_MESSAGES/sapar.po)
 MO_FILES := $(PO_FILES:.po=.mo)
 
-.PHONY: help setup run console test lint check-content messages bench clean
+.PHONY: help setup run console web browsers test lint check-content messages bench clean
 .DEFAULT_GOAL := help
 
 help: ## list the targets
@@ -35,6 +35,17 @@ run: setup ## run the bot: Telegram when TELEGRAM_BOT_TOKEN is set, otherwise th
 
 console: setup ## the console chat in a language: make console LANG_CODE=ru
 	@$(PY) -m bot console $(if $(LANG_CODE),--lang $(LANG_CODE))
+
+web: setup ## the web chat on 127.0.0.1:8080 (with Telegram too when TELEGRAM_BOT_TOKEN is set)
+	@$(PY) -m bot web
+
+browsers: ## install Debian's chromium and chromium-driver for the browser tests (needs root)
+	@if [ -x /usr/bin/chromium ] && [ -x /usr/bin/chromedriver ]; then \
+		echo "chromium and chromium-driver are installed"; \
+	else \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+			chromium chromium-driver; \
+	fi
 
 lint: $(INSTALLED) ## ruff
 	$(PY) -m ruff check .

@@ -99,7 +99,8 @@ class FakeBotApi:
             return update["update_id"]
 
     def fail(self, method: str, *kinds: str) -> None:
-        """Make the next calls of a method fail: '429', '500', 'malformed', 'slow', '400'."""
+        """Make the next calls of a method fail: '429', '500', 'malformed', 'slow', '400', '401'
+        ('429:N' retries after N s, 'slow:N' answers after N s)."""
         with self._lock:
             self.failures.setdefault(method, deque()).extend(kinds)
 
@@ -182,8 +183,8 @@ class FakeBotApi:
             if not queue:
                 queue = self.failures.get(method)
             failure = queue.popleft() if queue else None
-        if failure == "slow":
-            time.sleep(3)
+        if failure and failure.startswith("slow"):
+            time.sleep(float(failure.partition(":")[2] or 3))  # 'slow:17': a 17 s answer
         elif failure:
             self._fail(request, method, params, failure)
             return
@@ -207,6 +208,9 @@ class FakeBotApi:
         elif kind == "500":
             self._send(request, 500, {"ok": False, "error_code": 500,
                                       "description": "Internal Server Error"})
+        elif kind == "401":
+            self._send(request, 401, {"ok": False, "error_code": 401,
+                                      "description": "Unauthorized"})
         elif kind == "400":
             self._send(request, 400, {"ok": False, "error_code": 400,
                                       "description": "Bad Request: chat not found"})

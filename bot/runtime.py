@@ -27,16 +27,17 @@ class Runtime:
     pseudonymizer: Pseudonymizer
 
 
-def configure_logging(level: str) -> None:
-    """Log to stderr; keep HTTP libraries quiet (their lines would carry the bot token).
+def configure_logging(level: str, log_format: str = "text") -> None:
+    """Log to stderr, one line per event; keep HTTP libraries quiet (their lines carry the token).
 
     python-telegram-bot stays at INFO even when we debug: at DEBUG it logs whole updates and
     API calls (ids, names, usernames, phone numbers, locations, texts) and the bot token. Any
     line that still carries such a payload is withheld by `bot.logfilter`.
     """
     from bot import logfilter
+    from bot.ops.logs import install
 
-    logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    install(level, log_format)
     logfilter.install()
     for noisy in ("httpx", "httpcore", "apscheduler"):
         logging.getLogger(noisy).setLevel(logging.WARNING)

@@ -36,14 +36,23 @@ class ChatService:
     def state_for(self, chat_id: int | str) -> tuple[str, ConversationState]:
         """Return a person's pseudonym and saved state (a fresh one for a new person)."""
         user_key = self.pseudonymizer.user_key(chat_id)
+        return user_key, self.state_of(user_key)
+
+    def state_of(self, user_key: str) -> ConversationState:
+        """Return the saved state of a pseudonym (a fresh one for a new person)."""
         record = self.users.get(user_key)
         language = record.language if record else self.default_language
-        return user_key, ConversationState.from_dict(self.users.load_state(user_key), language)
+        return ConversationState.from_dict(self.users.load_state(user_key), language)
 
     def handle(self, chat_id: int | str, incoming: Incoming, parse: Parse | None = None
                ) -> TurnResult:
         """Answer one event from a private chat and persist the result."""
-        user_key, state = self.state_for(chat_id)
+        return self.handle_key(self.pseudonymizer.user_key(chat_id), incoming, parse)
+
+    def handle_key(self, user_key: str, incoming: Incoming, parse: Parse | None = None
+                   ) -> TurnResult:
+        """Answer one event of a person known by pseudonym (the web chat's resumed sessions)."""
+        state = self.state_of(user_key)
         outcome = self.dialogue.handle(state, incoming, parse)
         if outcome.effect("forget"):
             self.users.forget(user_key)

@@ -56,6 +56,10 @@ class Settings:
     cases_per_hour: int = 3
     campaign_tags: frozenset[str] = frozenset()
     idle_close_days: int = 14
+    log_format: str = "text"
+    metrics_file: Path | None = None
+    web_host: str = "127.0.0.1"
+    web_port: int = 8080
 
     @property
     def database_path(self) -> Path:
@@ -82,6 +86,13 @@ def _int(env: dict[str, str], name: str, default: int | None, *, minimum: int | 
         raise SettingsError(f"{name} must be a whole number, got {raw!r}") from None
     if minimum is not None and value < minimum:
         raise SettingsError(f"{name} must be at least {minimum}, got {value}")
+    return value
+
+
+def _port(env: dict[str, str], name: str, default: int) -> int:
+    value = _int(env, name, default, minimum=1) or default
+    if value > 65535:
+        raise SettingsError(f"{name} must be a port number (1-65535), got {value}")
     return value
 
 
@@ -261,6 +272,10 @@ def load_settings(environ: Mapping[str, str] | None = None,
         cases_per_hour=_int(env, "SAPAR_CASES_PER_HOUR", 3, minimum=1) or 3,
         campaign_tags=_campaign_tags(env),
         idle_close_days=_int(env, "SAPAR_IDLE_CLOSE_DAYS", 14, minimum=1) or 14,
+        log_format=_choice(env, "SAPAR_LOG_FORMAT", ("text", "json"), "text"),
+        metrics_file=Path(env["SAPAR_METRICS_FILE"]) if env.get("SAPAR_METRICS_FILE") else None,
+        web_host=env.get("SAPAR_WEB_HOST", "") or "127.0.0.1",
+        web_port=_port(env, "SAPAR_WEB_PORT", 8080),
     )
 
 

@@ -9,6 +9,8 @@ from pathlib import Path
 
 from sqlite_utils import Database, Migrations
 
+from bot.ops import exitcodes
+
 logger = logging.getLogger(__name__)
 core_migrations = Migrations("sapar")
 
@@ -54,8 +56,10 @@ def m004_quarantine(db: Database) -> None:
 
 
 def registered_migrations() -> list[Migrations]:
-    """Return every migration set, core first (hotline registers its own)."""
-    sets = [core_migrations]
+    """Return every migration set, core and web first (hotline registers its own)."""
+    from bot.web.schema import web_migrations
+
+    sets = [core_migrations, web_migrations]
     try:
         from hotline.schema import hotline_migrations
     except ImportError:
@@ -64,7 +68,7 @@ def registered_migrations() -> list[Migrations]:
     return sets
 
 
-EXIT_STORAGE = 3  # the database cannot be opened or written: a supervisor must not loop on it
+EXIT_STORAGE = exitcodes.STORAGE  # the database cannot be opened or written: no restart loop
 
 
 class StorageError(RuntimeError):

@@ -47,6 +47,7 @@ class Case:
     closed_at: str | None = None
     operator_key: str | None = None
     fallback_sent: int = 0
+    channel: str = "telegram"  # the front end replies go back to ("telegram" or "web")
 
     @classmethod
     def from_row(cls, row: dict[str, Any]) -> Case:
@@ -91,9 +92,9 @@ class CaseStore:
             "desk_chat_id = ? AND thread_id = ?", [desk_chat_id, thread_id], limit=1))
         return Case.from_row(rows[0]) if rows else None
 
-    def create(self, *, user_key: str, chat_enc: str, priority: str, language: str, topic: str,
-               region: str | None, consent: str, summary: str | None, desk_chat_id: int | None
-               ) -> Case:
+    def create(self, *, user_key: str, chat_enc: str | None, priority: str, language: str,
+               topic: str, region: str | None, consent: str, summary: str | None,
+               desk_chat_id: int | None, channel: str = "telegram") -> Case:
         """Open a new waiting case with a fresh code."""
         while True:
             code = new_case_code()
@@ -103,7 +104,7 @@ class CaseStore:
                "status": "waiting", "priority": priority, "language": language,
                "topic": topic, "region": region, "consent": consent, "summary": summary,
                "desk_chat_id": desk_chat_id, "thread_id": None, "created_at": now(),
-               "fallback_sent": 0, "purged": 0}
+               "fallback_sent": 0, "purged": 0, "channel": channel}
         self.db["cases"].insert(row)
         self.db.conn.commit()
         return Case.from_row(row)

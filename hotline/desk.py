@@ -40,6 +40,9 @@ def case_card(case: Case) -> str:
         lines.append(f"Region (shared by the person): {escape(case.region)}")
     if case.summary:
         lines.append(f"Check-up (shared by the person): {escape(case.summary)}")
+    if case.channel != "telegram":
+        lines.append(f"Channel: {escape(case.channel)} chat (text only: files do not reach "
+                     "the person)")
     lines.append("Commands in this topic: /claim, /close [reason], /note text, /canned, "
                  "/transcript, /block")
     return "\n".join(lines)
@@ -77,14 +80,18 @@ class OperatorDesk:
         self.available = True
         self.unavailable_reason = ""
         self._checks = 0  # periodic runs since the operators' chat was last checked
+        self.bot: Any = None
+        # front ends other than Telegram register how their people get relays (see relay.UserSide)
+        self.user_sides: dict[str, Any] = {}
 
     # ----- lifecycle ------------------------------------------------------------------------
 
     async def startup(self, application: Application) -> None:
         """Check the operators' chat, start the relay worker and the periodic jobs."""
         await self.check_chat(application.bot)
+        self.bot = application.bot
         self.worker = RelayWorker(application.bot, self.outbox, self.cases, self.cipher,
-                                  self.group_window)
+                                  self.group_window, self.user_sides)
         self.worker.start()
         if application.job_queue is not None:
             application.job_queue.run_repeating(self.periodic, interval=60, first=5,
@@ -119,39 +126,46 @@ class OperatorDesk:
     async def open_case(self, context: ContextTypes.DEFAULT_TYPE, chat_id: int, user_key: str,
                         state: ConversationState, request: dict[str, Any]) -> bool:
         """Open a case (or reuse the open one) and tell the person what happens next."""
+        opened, text = self.open_for(user_key, state, request,
+                                     chat_enc=self.cipher.encrypt(chat_id))
+        await context.bot.send_message(chat_id, text, parse_mode="HTML",
+                                       disable_web_page_preview=True)
+        return opened
+
+    def open_for(self, user_key: str, state: ConversationState, request: dict[str, Any], *,
+                 chat_enc: str | None, channel: str = "telegram") -> tuple[bool, str]:
+        """Open a case (or reuse the open one) for any front end.
+
+        Return whether a case is open and what to tell the person (Telegram HTML). Replies
+        reach a "telegram" case's encrypted chat, or the front end registered in user_sides.
+        """
         _ = gettext_for(state.language)
         if not self.available or self.cases.is_blocked(user_key):
             state.handoff = None
-            await context.bot.send_message(
-                chat_id, _("No hotline operator is connected to this bot right now.") + "\n\n"
-                + fallback_contacts(state.language, request.get("region")),
-                parse_mode="HTML", disable_web_page_preview=True)
-            return False
+            return False, (_("No hotline operator is connected to this bot right now.") + "\n\n"
+                           + fallback_contacts(state.language, request.get("region")))
         case = self.cases.open_for_user(user_key)
         if case is not None:
             if request.get("priority") == "urgent" and not case.urgent:
                 self.make_urgent(case)
             state.handoff = case.status
-            await context.bot.send_message(chat_id, _(
+            return True, escape(_(
                 "Your chat with the hotline is already open (case {code}). Write here.").format(
                 code=case.case_code))
-            return True
         if self.cases.opened_since(user_key, datetime.now(UTC) - timedelta(hours=1)
                                    ) >= self.settings.cases_per_hour:
             state.handoff = None
-            await context.bot.send_message(
-                chat_id, _("You have asked for an operator several times in the last hour. "
-                           "Please wait a little before you open a new chat. If you need help "
-                           "now:") + "\n\n" + fallback_contacts(state.language,
-                                                                  request.get("region")),
-                parse_mode="HTML", disable_web_page_preview=True)
-            return False
+            return False, (_("You have asked for an operator several times in the last hour. "
+                             "Please wait a little before you open a new chat. If you need "
+                             "help now:") + "\n\n" + fallback_contacts(state.language,
+                                                                        request.get("region")))
         case = self.cases.create(
-            user_key=user_key, chat_enc=self.cipher.encrypt(chat_id),
+            user_key=user_key, chat_enc=chat_enc,
             priority=str(request.get("priority") or "normal"), language=state.language,
             topic=str(request.get("topic") or "talk_to_human"), region=request.get("region"),
             consent=str(request.get("consent") or "anon"), summary=request.get("summary"),
-            desk_chat_id=choose_desk(self.settings.operator_chat_id, request.get("region")))
+            desk_chat_id=choose_desk(self.settings.operator_chat_id, request.get("region")),
+            channel=channel)
         self.outbox.put(case.case_code, DESK, "open", {"card": case_card(case)}, case.priority)
         self._notify(DESK)
         state.handoff = "waiting"
@@ -160,9 +174,7 @@ class OperatorDesk:
         if not within_office_hours(self.settings.office_hours, self.settings.office_days):
             text += "\n\n" + self.fallback_text(state.language, case)
             self.cases.mark_fallback_sent(case.case_code)
-        await context.bot.send_message(chat_id, text, parse_mode="HTML",
-                                       disable_web_page_preview=True)
-        return True
+        return True, text
 
     def fallback_text(self, language: str, case: Case) -> str:
         """Explain that operators are not available now, with numbers; the case stays open."""
@@ -218,6 +230,19 @@ class OperatorDesk:
                                                    row)
                 return True
         else:
+            return False
+        return self.queue_from_user(user_key, state, kind, payload, line)
+
+    def queue_from_user(self, user_key: str, state: ConversationState, kind: str,
+                        payload: dict[str, Any], line: str) -> bool:
+        """Queue one message of a person for their open case; return False when there is none.
+
+        payload["user_message_id"] must be unique within the case (the front end's message id).
+        """
+        case = self.cases.open_for_user(user_key)
+        if case is None:
+            state.handoff = None
+            self.runtime.service.users.save_state(user_key, state.to_dict())
             return False
         self.cases.add_transcript(case.case_code, "user", line)
         self.outbox.put(case.case_code, DESK, kind, payload, case.priority)
@@ -288,14 +313,15 @@ class OperatorDesk:
 
     async def forget(self, context: ContextTypes.DEFAULT_TYPE, user_key: str) -> None:
         """Close and delete every case of the user; operators learn only that it was closed."""
+        bot = context.bot if context is not None else self.bot
         for case in self.cases.forget_user(user_key):
-            if case.thread_id is not None and case.desk_chat_id is not None:
+            if case.thread_id is not None and case.desk_chat_id is not None and bot is not None:
                 try:
                     await self.group_window.acquire()
-                    await context.bot.send_message(
+                    await bot.send_message(
                         case.desk_chat_id, "The person deleted their data. This case is closed "
                         "and its messages are deleted.", message_thread_id=case.thread_id)
-                    await context.bot.close_forum_topic(case.desk_chat_id, case.thread_id)
+                    await bot.close_forum_topic(case.desk_chat_id, case.thread_id)
                 except Exception:  # a closed or deleted topic must not stop the forgetting
                     logger.warning("could not close the topic of a forgotten case")
 

@@ -11,7 +11,7 @@ import time
 from collections.abc import Callable
 from html import escape
 from io import BytesIO
-from typing import Any
+from typing import Any, Protocol
 
 from sqlite_utils.db import NotFoundError
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
@@ -70,17 +70,26 @@ SENDING: contextvars.ContextVar[tuple[str, str] | None] = contextvars.ContextVar
     "sapar_relay_sending", default=None)
 
 
+class UserSide(Protocol):
+    """Delivers relays to the people of a case channel other than Telegram (the web chat)."""
+
+    async def deliver(self, case: Case, item: OutboxItem) -> None:
+        """Deliver one outbox row of the users' side; raise BadRequest for a row it refuses."""
+
+
 class RelayWorker:
     """Drain the outbox on both sides, forever, until stopped."""
 
     def __init__(self, bot: Bot, outbox: Outbox, cases: CaseStore, cipher: ChatIdCipher,
-                 group_window: SlidingWindow | None = None) -> None:
+                 group_window: SlidingWindow | None = None,
+                 user_sides: dict[str, UserSide] | None = None) -> None:
         self.bot = bot
         self.outbox = outbox
         self.cases = cases
         self.cipher = cipher
         # every request into the operators' group (topic creation included) passes this
         self.group_window = group_window or SlidingWindow()
+        self.user_sides = user_sides if user_sides is not None else {}
         self.wake = {DESK: asyncio.Event(), USER: asyncio.Event()}
         self._told: dict[tuple[str, str], float] = {}
         self._tasks: list[asyncio.Task[None]] = []
@@ -347,6 +356,11 @@ class RelayWorker:
     # ----- users' side ----------------------------------------------------------------------
 
     async def _to_user(self, case: Case, item: OutboxItem, links: list[Link]) -> None:
+        side = self.user_sides.get(case.channel)
+        if side is not None:  # a case opened from the web chat: its inbox, not a Telegram chat
+            self._recheck()
+            await side.deliver(case, item)
+            return
         if not case.chat_enc:
             raise BadRequest("case has no chat to relay to")
         chat_id = self.cipher.decrypt(case.chat_enc)

@@ -73,3 +73,9 @@ def m004_failed_relays(db: Database) -> None:
 def m005_transcript_index(db: Database) -> None:
     """Find a case's last activity (idle cases are closed) without a scan."""
     db["transcripts"].create_index(["case_code", "at"])
+
+
+@hotline_migrations()
+def m006_case_channel(db: Database) -> None:
+    """Record which front end a case came from, so replies go back the same way."""
+    db["cases"].add_column("channel", str, not_null_default="telegram")

@@ -21,7 +21,7 @@ from telegram import (
 from telegram.error import TelegramError
 from telegram.ext import Application, CallbackQueryHandler, ContextTypes, MessageHandler, filters
 
-from content.i18n import gettext_for
+from content.i18n import gettext_for, mark
 from hotline.canned import CANNED
 from hotline.cases import BLOCKED_REASON, Case
 from hotline.desk import OperatorDesk, partner_desks
@@ -65,14 +65,17 @@ def _case_of(context: ContextTypes.DEFAULT_TYPE, message: Message) -> Case | Non
     return _desk(context).cases.by_thread(message.chat_id, message.message_thread_id)
 
 
+SIGNATURE = mark("Hotline operator")  # marked, so that the catalogs translate it
+
+
 def signed(language: str, text: str) -> str:
     """Sign an operator's text as the hotline, in the user's language (never the name)."""
-    return "<b>" + escape(gettext_for(language)("Hotline operator")) + ":</b>\n" + text
+    return "<b>" + escape(gettext_for(language)(SIGNATURE)) + ":</b>\n" + text
 
 
 def signed_room(language: str) -> int:
     """Return how much of an operator's text fits in one message once signed."""
-    return MAX_MESSAGE - utf16_length(gettext_for(language)("Hotline operator")) - 2
+    return MAX_MESSAGE - utf16_length(gettext_for(language)(SIGNATURE)) - 2
 
 
 def split_to_fit(text: str, room: int) -> list[str]:
@@ -159,7 +162,10 @@ async def on_operator_message(update: Update, context: ContextTypes.DEFAULT_TYPE
     desk = _desk(context)
     text = message.text or ""
     command, _space, argument = text.partition(" ")
-    command = command.split("@", 1)[0].lower() if text.startswith("/") else ""
+    command, _at, addressee = command.partition("@") if text.startswith("/") else ("", "", "")
+    if addressee and addressee.lower() != (context.bot.username or "").lower():
+        return  # "/close@othersbot" is for another bot in the group
+    command = command.lower()
     if command == "/claim":
         won = claim(desk, case, user.id)
         await _reply(desk, message, "Claimed: you have this case." if won else

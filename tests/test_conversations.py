@@ -25,11 +25,26 @@ FILES = sorted(FOLDER.glob("*.yml"))
 CONVERSATIONS = [conversation for path in FILES for conversation in load_conversations(path)]
 
 
-@pytest.mark.parametrize("conversation", CONVERSATIONS,
+def marked(conversation: Conversation) -> object:
+    """A conversation the bot is known to fail is expected to fail, strictly: when it starts
+    passing, the test says so and its `known_gap` must go."""
+    if not conversation.known_gap:
+        return conversation
+    return pytest.param(conversation, marks=pytest.mark.xfail(
+        reason=conversation.known_gap, strict=True))
+
+
+@pytest.mark.parametrize("conversation", [marked(c) for c in CONVERSATIONS],
                          ids=[f"{c.language}:{c.name}" for c in CONVERSATIONS])
 def test_conversation(conversation: Conversation, parser: Parser) -> None:
     result = play(conversation, parser, CLARIFY_BELOW)
     assert result.passed, "\n".join([*result.failures, *result.transcript])
+
+
+def test_there_are_at_least_50_conversations_per_language() -> None:
+    counts = {language: sum(c.language == language for c in CONVERSATIONS)
+              for language in ("ky", "ru", "en")}
+    assert min(counts.values()) >= 50, counts
 
 
 def write(tmp_path: Path, text: str, name: str = "en.yml") -> Path:

@@ -14,6 +14,7 @@ import pytest
 
 from bot.dialogue import Outcome
 from bot.dialogue.model import Situation
+from content.answers import get_answer
 from content.directory import find
 from content.formatting import format_date
 from content.stay_rules import stay_rules
@@ -111,7 +112,27 @@ def test_a_long_message_naming_a_place_is_still_its_topic() -> None:
     outcome = chat.write("Россияга кирүүгө тыюу барбы", understood("entry_ban", "ky",
                                                                   entities=place("RU")))
     assert kinds(outcome) == ["answer:entry_ban"]
-    assert chat.state.country == "RU"
+    assert chat.state.country is None  # "to Russia" is where they may go, not where they are
+
+
+@pytest.mark.parametrize(("text", "where"), [
+    ("я сейчас в Казани, работаю на стройке, паспорт забрали", "RU"),
+    ("Кореяда иштейм, айлык беришпейт", "KR"),
+    ("I am working on a farm in Kent and they keep my passport", "GB"),
+])
+def test_saying_where_one_is_keeps_the_place(text: str, where: str) -> None:
+    chat = Chat(language="en", chosen=True)
+    chat.write(text, understood("unpaid_wages", "en", entities=place(where, None, "x")))
+    assert chat.state.country == where
+
+
+def test_a_destination_is_not_where_the_person_is_but_picks_the_answer() -> None:
+    chat = Chat(language="en", chosen=True)
+    outcome = chat.write("how long can I stay in Kazakhstan", understood(
+        "stay_rule", "en", entities=place("KZ", None, "Kazakhstan")))
+    assert chat.state.country is None
+    kazakhstan = get_answer("stay_rule", "en", "KZ")
+    assert kazakhstan is not None and outcome.replies[0].text.startswith(kazakhstan.short)
 
 
 def test_the_situation_is_forgotten_after_a_week_without_messages() -> None:

@@ -241,7 +241,12 @@ def fuzz_bot(tmp_path_factory: pytest.TempPathFactory) -> Iterator[FuzzBot]:
     loop = asyncio.new_event_loop()
     with FakeBotApi() as api:
         api.members[OPERATOR["id"]] = "member"
-        env = settings_env(api, data_dir, OPERATOR_CHAT_ID=str(OPERATORS))
+        # one long-lived bot serves every example: the per-minute and per-hour limits (tested
+        # in test_hardening_fairness) would otherwise decide what a fuzzed walk sees
+        env = settings_env(api, data_dir, OPERATOR_CHAT_ID=str(OPERATORS),
+                           SAPAR_GROUP_MESSAGES_PER_MINUTE="1000000",
+                           SAPAR_HANDOFF_MESSAGES_PER_MINUTE="1000000",
+                           SAPAR_CASES_PER_HOUR="1000000")
         runtime = build_runtime(load_settings(env, env_file=None), parser=parser)
         application = build_application(runtime, updater=False, rate_limiter=False)
         loop.run_until_complete(application.initialize())

@@ -76,7 +76,7 @@ def test_a_read_only_database_at_start_is_one_clear_error_and_exit_3(tmp_path: P
 
 
 def test_a_second_instance_on_the_same_database_refuses_to_start(tmp_path: Path) -> None:
-    from bot.instance import EXIT_LOCKED
+    from bot.ops.exitcodes import LOCKED as EXIT_LOCKED
     from tests.test_faults import MENU, PATIENCE, BotProcess, count
 
     chat = 9810

@@ -62,7 +62,7 @@ def test_start_reports_a_bad_setting_and_exits_2(data_dir: Path, monkeypatch: py
     monkeypatch.chdir(data_dir)
     monkeypatch.setenv("SAPAR_DATA_DIR", str(data_dir))
     monkeypatch.setenv("NLU_ENGINE", "bert")
-    assert main(["migrate"]) == 2
+    assert main(["migrate"]) == 78
     assert "NLU_ENGINE" in capsys.readouterr().err
 
 

@@ -38,8 +38,9 @@ def sample() -> list[Conversation]:
     """Return the first few undated conversations of each language."""
     chosen: list[Conversation] = []
     for language in ("ky", "ru", "en"):
-        chosen += [c for c in CONVERSATIONS if c.language == language and undated(c)
-                   ][:PER_LANGUAGE]
+        fit = [c for c in CONVERSATIONS
+               if c.language == language and undated(c) and not c.known_gap]
+        chosen += fit[:PER_LANGUAGE]
     return chosen
 
 

@@ -82,13 +82,13 @@ def show_answer(turn: Turn, intent: str) -> None:
     """Reply with the short answer of a topic, for the country the person is in."""
     _ = turn._
     state = turn.state
-    country = state.country
+    country = turn.country
     answer = get_answer(intent, turn.language, country)
     if answer is None:
         turn.say(_("I have no answer on this yet. You can talk to a person."),
                  [Button(_("Talk to a person"), "human"), Button(_("Menu"), "menu")])
         return
-    state.last_intent = intent
+    state.last_intent, state.last_language = intent, turn.language
     if intent in state.situation.pending:
         state.situation.pending.remove(intent)
     if country is not None and not answer.fits(country):
@@ -138,7 +138,7 @@ def pending_needs(turn: Turn) -> list[list[Button]]:
 def show_more(turn: Turn, intent: str) -> None:
     """Reply with the longer part of a topic's answer."""
     _ = turn._
-    answer = get_answer(intent, turn.language, turn.state.country)
+    answer = get_answer(intent, turn.language, turn.country)
     if answer is None or not answer.more:
         show_answer(turn, intent)
         return

@@ -23,6 +23,13 @@ class Turn:
     outcome: Outcome = field(default_factory=Outcome)
 
     @property
+    def country(self) -> str | None:
+        """The country this turn is about: the one the message names, else where the person
+        is ("how long can I stay in Kazakhstan" is about Kazakhstan wherever they are)."""
+        countries = self.parse.entity_values("country") if self.parse else []
+        return str(countries[-1]) if countries else self.state.country
+
+    @property
     def _(self) -> Callable[[str], str]:
         """Translate an interface text into the reply language."""
         return gettext_for(self.language)

@@ -164,10 +164,10 @@ class Dialogue:
         state = turn.state
         if intent != "ngo_help" and state.flow is not None:
             state.end_flow()
-        counts = (intent in stay.COUNT_INTENTS and state.country in (None, "RU")
+        counts = (intent in stay.COUNT_INTENTS and turn.country in (None, "RU")
                   and (stay.has_stay_facts(turn) or stay.asks_to_count(turn)))
-        if (intent == state.last_intent and turn.text and intent in followup.STEP_TOPICS
-                and not counts):
+        if (intent == state.last_intent and turn.language == state.last_language and turn.text
+                and intent in followup.STEP_TOPICS and not counts):
             followup.show_next_step(turn, intent)  # asked again: go on, don't repeat
             return
         if intent == "greet":

@@ -157,6 +157,27 @@ def sounds_like_location(text: str, place_words: str = "") -> bool:
     return len(rest) <= 1 and (not rest or len(fold(text).split()) <= 3)
 
 
+# "I am in ...", "я в ...", "работаю в ...", "Москвада иштейм": where someone is now
+PRESENT_PLACE = _any(
+    r"\b(я|мы|он|она|они|сын|дочь|муж|брат)\s+(сейчас\s+|уже\s+|тут\s+)?(в|во)\s",
+    r"\b(живу|живем|живём|работаю|работаем|нахожусь|находимся|застрял\w*|сижу)\s+(в|во)\s",
+    r"\b(сейчас|здесь|тут)\s+(в|во)\s",
+    r"\b(i am|im|we are|were|he is|hes|she is|shes|they are|i live|we live|i work|we work|"
+    r"living|working|stuck|staying)\s+(now\s+)?(in|at)\b",
+    r"\b(here|now) in\b",
+)
+KY_LOCATIVE = re.compile(r"(да|де|до|та|те|то|da|de|do|ta|te|to)(мын|бын|быз|мыз|сын|сыз|"
+                         r"myn|byn|byz|myz|dagy|дагы|гы|ky)?$")
+
+
+def says_present_place(text: str, place_words: str) -> bool:
+    """Return True when a message says someone is in the place it names ("я в Казани",
+    "I am working in Kent", "Москвада иштейм")."""
+    if PRESENT_PLACE.search(fold(text)):
+        return True
+    return any(KY_LOCATIVE.search(word) for word in fold(place_words).split())
+
+
 def word_count(text: str) -> int:
     """Return how many words a message has."""
     return len(fold(text).split())

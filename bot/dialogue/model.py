@@ -111,6 +111,7 @@ class ConversationState:
     step: str | None = None
     data: dict[str, Any] = field(default_factory=dict)
     last_intent: str | None = None
+    last_language: str | None = None  # the language the last topic was answered in
     screening_summary: str | None = None
     handoff: str | None = None
     situation: Situation = field(default_factory=Situation)

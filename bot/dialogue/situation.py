@@ -32,15 +32,29 @@ def mark_seen(state: ConversationState, today: date) -> None:
         kept.seen = today.isoformat()
 
 
+# Messages about these say where things happen to the person now ("they took my passport in
+# Kazan"); other mentions of a country may be a destination ("can I go to Korea?").
+WHERE_IT_HAPPENS = frozenset({"urgent_danger", "passport_taken", "unpaid_wages"})
+
+
+def is_where_they_are(parse: Parse, text: str) -> bool:
+    """Return True when the places a message names are where the person (or their relative)
+    is now, not where they want to go or ask about."""
+    place_words = " ".join(e.text for e in parse.entities if e.entity in PLACE_ENTITIES)
+    return (says_only_where(parse, text) or parse.intent in WHERE_IT_HAPPENS
+            or cues.says_present_place(text, place_words))
+
+
 def observe(state: ConversationState, parse: Parse, text: str) -> None:
     """Update the situation from one message."""
     situation = state.situation
     cities = parse.entity_values("city")
     countries = parse.entity_values("country")
-    if countries:
+    if countries and is_where_they_are(parse, text):
         situation.country = str(countries[-1])
         situation.city = str(cities[-1]) if cities else None
-    elif parse.entity_values("region") and cues.word_count(text) <= SHORT_PLACE_WORDS:
+    elif (parse.entity_values("region") and not countries
+          and cues.word_count(text) <= SHORT_PLACE_WORDS and is_where_they_are(parse, text)):
         situation.country, situation.city = "KG", None  # "мен Бишкектемин": at home
     relative = cues.relative_in(text)
     if relative:

@@ -16,7 +16,7 @@ from telegram.ext import (
     filters,
 )
 
-from bot.instance import EXIT_LOCKED, InstanceLockedError, hold_instance_lock
+from bot.ops.metrics import CountingRateLimiter, count_update
 from bot.quarantine import Quarantine
 from bot.runtime import Runtime, build_runtime
 from bot.settings import Settings
@@ -28,10 +28,10 @@ from bot.telegram.flood import FloodGuard, slow_down_floods
 from bot.telegram.gates import only_private_or_operators
 from bot.telegram.ordering import PerChatUpdateProcessor
 from bot.telegram.poison import ScreeningApplicationBuilder, ScreeningBot
-from bot.telegram.ratelimit import PerChatRateLimiter
 
 logger = logging.getLogger(__name__)
 
+METRICS_GROUP = -3
 GATE_GROUP = -2
 FLOOD_GROUP = -1
 USER_GROUP = 0
@@ -40,15 +40,17 @@ OPERATOR_GROUP = 1
 
 def register_handlers(application: Application, operator_chat_id: int | None) -> None:
     """Register every handler. Order matters: gates first, then users, then operators."""
+    application.add_handler(TypeHandler(Update, count_update), group=METRICS_GROUP)
     application.add_handler(TypeHandler(Update, only_private_or_operators), group=GATE_GROUP)
     application.add_handler(TypeHandler(Update, slow_down_floods), group=FLOOD_GROUP)
 
     private = filters.ChatType.PRIVATE
+    new = filters.UpdateType.MESSAGE  # an old message edited into "/stop" must not run it
     commands = [name for name, _description in COMMANDS]
-    application.add_handler(CommandHandler(commands, handlers.on_command, filters=private),
-                            group=USER_GROUP)
-    application.add_handler(MessageHandler(private & filters.COMMAND, handlers.on_command),
-                            group=USER_GROUP)
+    application.add_handler(CommandHandler(commands, handlers.on_command,
+                                           filters=private & new), group=USER_GROUP)
+    application.add_handler(MessageHandler(private & new & filters.COMMAND,
+                                           handlers.on_command), group=USER_GROUP)
     application.add_handler(
         MessageHandler(private & filters.UpdateType.EDITED_MESSAGE, handlers.on_edited),
         group=USER_GROUP)
@@ -117,7 +119,7 @@ def build_application(runtime: Runtime, *, updater: bool = True, rate_limiter: b
         .concurrent_updates(PerChatUpdateProcessor())
     )
     if rate_limiter:
-        builder = builder.rate_limiter(PerChatRateLimiter(max_retries=3))
+        builder = builder.rate_limiter(CountingRateLimiter(max_retries=3))
     if not updater:
         builder = builder.updater(None)
     application = builder.build()
@@ -137,12 +139,7 @@ def run_bot(settings: Settings) -> int:
     Exit codes a supervisor should not restart on (see SECURITY.md): 3 = the database cannot
     be opened or written, 4 = another instance runs on the same data directory.
     """
-    try:
-        hold_instance_lock(settings.data_dir)
-    except InstanceLockedError as error:
-        print(f"start refused: {error}", file=sys.stderr)
-        return EXIT_LOCKED
-    try:
+    try:  # the caller holds the data directory's lock (bot.ops.lock)
         runtime = build_runtime(settings)
     except StorageError as error:
         print(f"database error: {error}", file=sys.stderr)

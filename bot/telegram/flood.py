@@ -25,10 +25,10 @@ class FloodGuard:
         self.burst = burst
         self.rate = rate
         self.max_chats = max_chats
-        self._buckets: dict[int, _Bucket] = {}
+        self._buckets: dict[int | str, _Bucket] = {}
 
-    def allow(self, chat_id: int, now: float | None = None) -> tuple[bool, bool]:
-        """Return (allowed, should_warn) for one event from a chat."""
+    def allow(self, chat_id: int | str, now: float | None = None) -> tuple[bool, bool]:
+        """Return (allowed, should_warn) for one event from a chat (or any other key)."""
         now = time.monotonic() if now is None else now
         bucket = self._buckets.get(chat_id)
         if bucket is None:

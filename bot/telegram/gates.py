@@ -7,12 +7,20 @@ from telegram.constants import ChatType
 from telegram.ext import ApplicationHandlerStop, ContextTypes
 
 
+def _business(update: Update) -> bool:
+    """A business account's chats with its customers: the bot would speak as the business."""
+    return any(getattr(update, kind, None) is not None for kind in (
+        "business_connection", "business_message", "edited_business_message",
+        "deleted_business_messages"))
+
+
 async def only_private_or_operators(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Stop updates from channels, strange groups and other bots before they reach features."""
+    """Stop updates from channels, strange groups, other bots and business accounts' chats
+    before they reach features."""
     chat = update.effective_chat
     user = update.effective_user
     operator_chat_id = context.bot_data.get("operator_chat_id")
-    if chat is None:
+    if chat is None or _business(update):
         raise ApplicationHandlerStop
     if chat.type == ChatType.PRIVATE and (user is None or not user.is_bot):
         return

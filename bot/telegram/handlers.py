@@ -8,10 +8,11 @@ from collections import deque
 
 from telegram import Message, Update
 from telegram.constants import ParseMode
-from telegram.error import BadRequest, TelegramError
+from telegram.error import BadRequest, TelegramError, TimedOut
 from telegram.ext import ContextTypes
 
 from bot.dialogue import Incoming
+from bot.ops.metrics import PARSE_SECONDS
 from bot.runtime import Runtime
 from bot.service import TurnResult
 from bot.storage import erase_deleted
@@ -82,7 +83,8 @@ async def _answer(update: Update, context: ContextTypes.DEFAULT_TYPE, incoming: 
     parse = None
     if incoming.text is not None:
         _key, state = runtime.service.state_for(chat.id)
-        parse = await asyncio.to_thread(runtime.dialogue.understand, incoming.text, state)
+        with PARSE_SECONDS.time():
+            parse = await asyncio.to_thread(runtime.dialogue.understand, incoming.text, state)
     result = runtime.service.handle(chat.id, incoming, parse)
     await deliver(context, chat.id, result)
 
@@ -91,6 +93,9 @@ async def on_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
     """Pass a /command to the dialogue."""
     message = update.effective_message
     assert message is not None and message.text is not None
+    addressee = message.text.split(maxsplit=1)[0].partition("@")[2]
+    if addressee and addressee.lower() != (context.bot.username or "").lower():
+        return  # a command for another bot
     remember(context, message.message_id)
     await _answer(update, context, Incoming.from_text(message.text))
 
@@ -156,6 +161,10 @@ async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
     update_id = update.update_id if isinstance(update, Update) else None
     logger.error("error while handling update %s", update_id, exc_info=context.error)
     if not isinstance(update, Update) or update.effective_chat is None:
+        return
+    if isinstance(context.error, TimedOut):
+        # the reply may well have arrived, only late: an apology after it would confuse
+        logger.warning("a request for update %s timed out: no apology sent", update_id)
         return
     if update.effective_chat.type != "private":
         return

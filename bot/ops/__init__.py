@@ -1,0 +1,1 @@
+"""Running Sapar on a server: checks, backups, key rotation, metrics, logs, health routes."""
