@@ -417,3 +417,33 @@ def test_find_help_goes_straight_to_the_country_the_person_is_in() -> None:
     assert shown and all(c.name["ru"] in texts(outcome) for c in shown[:8])
     moscow = [c for c in find(country="RU") if c.kind == "embassy"]
     assert not any(c.name["ru"] in texts(outcome) for c in moscow)
+
+
+def test_neighbouring_needs_are_one_need_and_a_relatives_worry_is_answered_whole() -> None:
+    chat = Chat(language="en", chosen=True)
+    outcome = chat.write("...", Parse("stay_rule", 0.5, "en", ranking=(("stay_rule", 0.5),),
+                                      needs=("stay_rule", "work_documents")))
+    assert kinds(outcome) == ["answer:stay_rule"]
+    outcome = chat.write("...", Parse("family_concern", 0.7, "en",
+                                      ranking=(("family_concern", 0.7),),
+                                      needs=("family_concern", "unpaid_wages")))
+    assert kinds(outcome) == ["answer:family_concern"]
+
+
+def test_a_long_story_is_trusted_where_a_short_message_is_asked_about() -> None:
+    story = " ".join(["word"] * 20)
+    for text, expected in ((story, "answer:unpaid_wages"), ("short one", "clarify")):
+        chat = Chat(language="en", chosen=True)
+        parse = Parse("unpaid_wages", 0.5, "en",
+                      ranking=(("unpaid_wages", 0.5), ("passport_taken", 0.3)))
+        assert kinds(chat.write(text, parse)) == [expected]
+
+
+@pytest.mark.parametrize(("language", "text"), [
+    ("en", "what is the 90 day rule"), ("ru", "что за правило 90 дней"),
+    ("ky", "90 кун эрежеси кандай")])
+def test_the_name_of_the_90_day_rule_is_no_stay_of_90_days(language: str, text: str) -> None:
+    chat = Chat(language=language, chosen=True)
+    outcome = chat.write(text, understood("stay_rule", language,
+                                          entities=(Entity("number_of_days", 90),)))
+    assert kinds(outcome) == ["answer:stay_rule"] and chat.state.flow is None
