@@ -18,6 +18,7 @@ from content.answers import get_answer
 from content.directory import find
 from content.formatting import format_date
 from content.stay_rules import stay_rules
+from nlu.parser import CLARIFY_BELOW
 from nlu.types import Entity, Parse
 from tests.test_dialogue import TODAY, Chat, actions, answer, texts, understood
 
@@ -434,6 +435,7 @@ def test_a_long_story_is_trusted_where_a_short_message_is_asked_about() -> None:
     story = " ".join(["word"] * 20)
     for text, expected in ((story, "answer:unpaid_wages"), ("short one", "clarify")):
         chat = Chat(language="en", chosen=True)
+        chat.dialogue.clarify_below = CLARIFY_BELOW  # as the bot runs
         parse = Parse("unpaid_wages", 0.5, "en",
                       ranking=(("unpaid_wages", 0.5), ("passport_taken", 0.3)))
         assert kinds(chat.write(text, parse)) == [expected]
