@@ -107,6 +107,24 @@ def _say_date(turn: Turn, value: date) -> str:
     return format_date(value, turn.language)
 
 
+def step_buttons(turn: Turn, step: str) -> list[list[Button]]:
+    """Return the answer buttons of a question of the calculator (asked, or explained)."""
+    _ = turn._
+    pairs = {
+        "earlier?": ((_("Yes"), "prev", "yes"), (_("No"), "prev", "no")),
+        "earlier": ((_("No more trips"), "prev", "no"),),
+        "contract": ((_("Yes, I have a contract"), "contract", "yes"),
+                     (_("No contract"), "contract", "no")),
+        "extended?": ((_("Yes, it was extended"), "extended", "yes"), (_("No"), "extended", "no")),
+        "role": ((_("The day I entered"), "role", "entry"),
+                 (_("The day my contract ended"), "role", "end")),
+        "month?": ((_("Yes"), "month", "yes"), (_("No, another date"), "month", "no")),
+    }
+    if step not in pairs:
+        return [[Button(_("Cancel"), "menu")]]
+    return [[Button(label, actions.make(NAME, name, value)) for label, name, value in pairs[step]]]
+
+
 def start(turn: Turn, **_options: Any) -> None:
     """Begin with what the message already says, or ask for the entry date."""
     state = turn.state
@@ -159,10 +177,7 @@ def ask_role(turn: Turn, value: date) -> None:
     turn.state.step = "role"
     turn.state.data["candidate"] = value.isoformat()
     turn.say(_("Is {date} the day you entered Russia, or the day your contract ended?").format(
-        date=_say_date(turn, value)),
-        [Button(_("The day I entered"), actions.make(NAME, "role", "entry")),
-         Button(_("The day my contract ended"), actions.make(NAME, "role", "end"))],
-        kind="stay_confirm")
+        date=_say_date(turn, value)), *step_buttons(turn, "role"), kind="stay_confirm")
 
 
 def _date_problem(turn: Turn, text: str) -> str:
@@ -197,9 +212,7 @@ def accept_entry(turn: Turn, typed: TypedDate, approximate: bool = False,
                     if "traditional_month" in typed.flags else
                     _("You gave no year. Do you mean {date}? If not, write the date with the "
                       "year."))
-        turn.say(question.format(date=_say_date(turn, entry)),
-                 [Button(_("Yes"), actions.make(NAME, "month", "yes")),
-                  Button(_("No, another date"), actions.make(NAME, "month", "no"))],
+        turn.say(question.format(date=_say_date(turn, entry)), *step_buttons(turn, "month?"),
                  kind="stay_confirm")
         return
     turn.state.data["entry"] = entry.isoformat()
@@ -222,9 +235,7 @@ def accept_entry(turn: Turn, typed: TypedDate, approximate: bool = False,
                     _("Were you in Russia earlier in {year}, before this trip?").format(
                         year=entry.year))
         turn.state.step = "earlier?"
-        turn.say(question,
-                 [Button(_("Yes"), actions.make(NAME, "prev", "yes")),
-                  Button(_("No"), actions.make(NAME, "prev", "no"))], kind="stay_question")
+        turn.say(question, *step_buttons(turn, "earlier?"), kind="stay_question")
     else:
         ask_contract(turn)
 
@@ -269,9 +280,7 @@ def ask_contract(turn: Turn) -> None:
         return
     turn.state.step = "contract"
     turn.say(_("Do you have an employment (or civil-law) contract with an employer in Russia?"),
-             [Button(_("Yes, I have a contract"), actions.make(NAME, "contract", "yes")),
-              Button(_("No contract"), actions.make(NAME, "contract", "no"))],
-             kind="stay_question")
+             *step_buttons(turn, "contract"), kind="stay_question")
 
 
 def asks_something_else(turn: Turn, text: str) -> bool:
@@ -384,47 +393,36 @@ def explain(turn: Turn, unsure: bool = False, again: bool = False) -> None:
                  "your passport and on your migration card. Write it like 5 March or "
                  "05.03.2026. If you do not remember the day, write how long you have been "
                  "there, for example \"40 days\" or \"3 months\".")
-        rows = [[Button(_("Cancel"), "menu")]]
     elif step == "earlier?":
         text = _("Days of every trip to Russia this calendar year count together. Before this "
                  "trip, were you in Russia at another time since 1 January? If you are not "
                  "sure, check the stamps in your passport.")
-        rows = [[Button(_("Yes"), actions.make(NAME, "prev", "yes")),
-                 Button(_("No"), actions.make(NAME, "prev", "no"))]]
     elif step == "earlier":
         text = _("Write the day that earlier trip began and the day it ended, for example "
                  "10.01.2026 - 20.02.2026. The passport stamps show both.")
-        rows = [[Button(_("No more trips"), actions.make(NAME, "prev", "no"))]]
     elif step == "contract":
         text = _("Do you work for an employer in Russia with a signed work contract (трудовой "
                  "договор) or civil-law contract (договор ГПХ)? A verbal promise is not a "
                  "contract. If you signed nothing, choose \"No contract\".")
-        rows = [[Button(_("Yes, I have a contract"), actions.make(NAME, "contract", "yes")),
-                 Button(_("No contract"), actions.make(NAME, "contract", "no"))]]
     elif step == "extended?":
         text = _("With a contract, the stay must be extended at the MVD migration office before "
                  "day 90; they put a stamp on your migration card. If there is no such stamp, "
                  "the stay was not extended.")
-        rows = [[Button(_("Yes, it was extended"), actions.make(NAME, "extended", "yes")),
-                 Button(_("No"), actions.make(NAME, "extended", "no"))]]
     elif step == "role":
         text = _("I need to know what this date is: the day you came into Russia, or the day "
                  "your work contract ended.")
-        rows = [[Button(_("The day I entered"), actions.make(NAME, "role", "entry")),
-                 Button(_("The day my contract ended"), actions.make(NAME, "role", "end"))]]
     elif step == "month?":
         text = _("The old Kyrgyz month names are counted by the moon, so they do not match our "
                  "months exactly. Please write the date with the month's number, like "
                  "05.05.2026.")
-        rows = [[Button(_("Cancel"), "menu")]]
     else:
         text = _("Write the date like 05.03.2026.")
-        rows = [[Button(_("Cancel"), "menu")]]
     if unsure:
         text = _("That is all right.") + " " + text
     if again:
         text = _("To finish counting your days:") + " " + text
-    turn.say(text, *rows, [Button(_("Talk to a person"), "human")], kind="explain")
+    turn.say(text, *step_buttons(turn, step), [Button(_("Talk to a person"), "human")],
+             kind="explain")
 
 
 def trip_error_text(turn: Turn, reason: str) -> str:
@@ -518,9 +516,8 @@ def show_result(turn: Turn, has_contract: bool, extended: bool | None = None) ->
         state.step = "extended?"
         turn.say(_("With a contract you can stay longer than 90 days only if the stay was "
                    "extended at the MVD before day 90 ({date}). Was your stay extended?").format(
-            date=_say_date(turn, result.last_legal_day)),
-            [Button(_("Yes, it was extended"), actions.make(NAME, "extended", "yes")),
-             Button(_("No"), actions.make(NAME, "extended", "no"))], kind="stay_question")
+            date=_say_date(turn, result.last_legal_day)), *step_buttons(turn, "extended?"),
+            kind="stay_question")
         return
     state.end_flow()
     state.last_intent = "stay_rule"  # "what now?" after the result goes on from here
