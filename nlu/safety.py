@@ -291,7 +291,7 @@ DEFAULT_POLICY = SafetyPolicy()
 _PAST = re.compile(
     r"\b(v proshl\w* (godu|leto\w*|zim\w*|mesiats\w*|raz)|(god|goda|let|mesiats\w*|nedel\w*) "
     r"nazad|ranshe|kogda[- ]to|togda|v 20\d\d|"
-    r"(sbejal|ubejal|sbejali|ubejali|vernul\w*|uehal\w*)\b|"
+    r"(sbejal|ubejal|sbejali|ubejali|vernul\w*)\b|uehal\w*\b(?!\s+(v|vo|na|k)\s)|"
     r"biltir\w*|murun\w*|oshondo|kachip (kettik|kettim|ketken\w*|chiktim|chiktik)|"
     r"kaitip kel\w*|20\d\d[- ]jil\w*)"
 )

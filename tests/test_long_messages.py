@@ -239,3 +239,17 @@ def test_no_real_style_test_message_is_in_the_training_data() -> None:
 
     training = {e.text.strip().lower() for e in load_training()}
     assert not [c.text for c in load_cases() if c.text.strip().lower() in training]
+
+
+@pytest.mark.parametrize("text", [
+    "дочь уехала в турцию няней, хозяева забрали паспорт и не отпускают",
+    "my sister left for Dubai as a maid, they took her passport and do not let her go",
+])
+def test_a_departure_that_began_the_story_does_not_make_the_danger_past(parser, text: str
+                                                                       ) -> None:
+    assert parser.parse(text).intent == "urgent_danger"
+
+
+def test_leaving_them_is_still_a_past_story(parser) -> None:
+    parse = parser.parse("я уехал от них в прошлом месяце, теперь дома, хочу получить зарплату")
+    assert parse.intent != "urgent_danger" and parse.urgency != "now"
