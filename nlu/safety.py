@@ -37,6 +37,7 @@ _STRONG_SKEL = _compile(
     {
         "confined": (
             r"\b(v)?zaper(li|t|ta|to|ti|l|la|lo|et|ut|iat)?\b",
+            r"\bzapira(iut|et|em|iem)\b",  # "запирают" (they lock us in, again and again)
             r"\bpod zamkom\b",
             r"\bsnaruji\b",
             r"\bne (vi|ot)puska\w*",

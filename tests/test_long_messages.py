@@ -253,3 +253,8 @@ def test_a_departure_that_began_the_story_does_not_make_the_danger_past(parser, 
 def test_leaving_them_is_still_a_past_story(parser) -> None:
     parse = parser.parse("я уехал от них в прошлом месяце, теперь дома, хочу получить зарплату")
     assert parse.intent != "urgent_danger" and parse.urgency != "now"
+
+
+def test_being_locked_in_again_and_again_is_danger_now(parser) -> None:
+    parse = parser.parse("ночью общежитие запирают, паспорта у бригадира, ферма в Корее")
+    assert parse.intent == "urgent_danger" and parse.urgency == "now"
