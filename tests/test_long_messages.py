@@ -258,3 +258,10 @@ def test_leaving_them_is_still_a_past_story(parser) -> None:
 def test_being_locked_in_again_and_again_is_danger_now(parser) -> None:
     parse = parser.parse("ночью общежитие запирают, паспорта у бригадира, ферма в Корее")
     assert parse.intent == "urgent_danger" and parse.urgency == "now"
+
+
+def test_a_beating_told_beside_a_threat_with_if_is_danger_now(parser) -> None:
+    parse = parser.parse("the foreman beat me and two others, they say if we leave they will "
+                         "find us")
+    assert parse.intent == "urgent_danger" and parse.urgency == "now"
+    assert parser.parse("what if they lock me in").urgency != "now"
