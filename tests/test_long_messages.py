@@ -265,3 +265,18 @@ def test_a_beating_told_beside_a_threat_with_if_is_danger_now(parser) -> None:
                          "find us")
     assert parse.intent == "urgent_danger" and parse.urgency == "now"
     assert parser.parse("what if they lock me in").urgency != "now"
+
+
+@pytest.mark.parametrize("text", [
+    "pasportumdu alyp koishu, aylyk berbei jatat, uiga ketkim kelet",
+    "паспортумду алып коюшту, айлык беришпейт жана уйго кетким келет",
+    "my boss took my passport, he does not pay me and I want to go home",
+])
+def test_a_short_message_with_several_needs_names_them(parser, text: str) -> None:
+    assert len(parser.parse(text).needs) >= 2
+
+
+@pytest.mark.parametrize("text", ["how do I check a Russian entry ban",
+                                  "hello, how are you", "как проверить запрет на въезд"])
+def test_a_tidy_question_has_one_need(parser, text: str) -> None:
+    assert len(parser.parse(text).needs) <= 1
