@@ -22,7 +22,7 @@ from nlu import entities
 from nlu.langid import LanguageIdentifier
 from nlu.normalize import clip, normalize, skeleton
 from nlu.safety import DEFAULT_POLICY, URGENT, SafetyPolicy, Urgency, assess
-from nlu.segment import need_clauses, segments
+from nlu.segment import MAX_NEED_CLAUSES, need_clauses, segments
 from nlu.types import Parse
 
 TOP_K = 3
@@ -64,6 +64,7 @@ NEED_PART_CONFIDENCE = 0.6
 """A part whose top intent is at least this sure names a need of its own."""
 NEED_SHARE = 0.15
 NEED_CLAUSE_CONFIDENCE = 0.97
+SHORT_QUESTION_WORDS = 3
 """A clause of a short message names a need of its own only when this sure (tidy questions
 with a comma must not turn into choices)."""
 """An intent with at least this share of the whole message's probability is a need."""
@@ -159,8 +160,12 @@ def read(text: str, ranker: Ranker, policy: SafetyPolicy = DEFAULT_POLICY) -> Re
     if len(parts) == 1:
         # "паспорт забрали, зарплату не платят и хочу домой": several needs in a short
         # message, one per clause; the clauses name the needs, the whole keeps the reading
-        clause_probs = tuple(np.asarray(ranker.probabilities(clause, False), dtype=np.float64)
-                             for clause in need_clauses(text))
+        # ("кантип текшерем?", "how do I check?" alone name no need of their own)
+        clauses = [c for c in need_clauses(text)
+                   if len(c.split()) > SHORT_QUESTION_WORDS or not is_question(c)]
+        if 2 <= len(clauses) <= MAX_NEED_CLAUSES:
+            clause_probs = tuple(np.asarray(ranker.probabilities(clause, False),
+                                            dtype=np.float64) for clause in clauses)
     return Reading(probs, tuple(parts), tuple(part_probs), urgency, clause_probs)
 
 

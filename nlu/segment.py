@@ -94,8 +94,6 @@ MAX_NEED_CLAUSES = 3
 def need_clauses(text: str) -> list[str]:
     """Return the clauses of a short message that may each name a need ("паспорт забрали,
     зарплату не платят и хочу домой"), or [] when it has fewer than two of at least two
-    words."""
+    words (the caller reads at most MAX_NEED_CLAUSES of them)."""
     clauses = [c for c in _NEED_BREAK.split(text) if c and len(c.split()) >= 2]
-    if len(clauses) < 2 or len(clauses) > MAX_NEED_CLAUSES:
-        return []
-    return clauses
+    return clauses if len(clauses) >= 2 else []

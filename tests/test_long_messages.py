@@ -280,3 +280,7 @@ def test_a_short_message_with_several_needs_names_them(parser, text: str) -> Non
                                   "hello, how are you", "как проверить запрет на въезд"])
 def test_a_tidy_question_has_one_need(parser, text: str) -> None:
     assert len(parser.parse(text).needs) <= 1
+
+
+def test_a_bare_how_do_i_check_names_no_need_of_its_own(parser) -> None:
+    assert parser.parse("Россияга кирүүгө тыюу барбы, кантип текшерем?").needs == ("entry_ban",)
