@@ -22,7 +22,7 @@ from nlu import entities
 from nlu.langid import LanguageIdentifier
 from nlu.normalize import clip, normalize, skeleton
 from nlu.safety import DEFAULT_POLICY, URGENT, SafetyPolicy, Urgency, assess
-from nlu.segment import segments
+from nlu.segment import need_clauses, segments
 from nlu.types import Parse
 
 TOP_K = 3
@@ -63,6 +63,9 @@ SMALL_TALK_FACTOR = 0.15
 NEED_PART_CONFIDENCE = 0.6
 """A part whose top intent is at least this sure names a need of its own."""
 NEED_SHARE = 0.15
+NEED_CLAUSE_CONFIDENCE = 0.97
+"""A clause of a short message names a need of its own only when this sure (tidy questions
+with a comma must not turn into choices)."""
 """An intent with at least this share of the whole message's probability is a need."""
 MAX_NEEDS = 3
 
@@ -95,6 +98,7 @@ class Reading:
     parts: tuple[str, ...]
     part_probs: tuple[np.ndarray, ...]
     urgency: Urgency
+    clause_probs: tuple[np.ndarray, ...] = ()  # a short message's clauses: for its needs only
 
 
 def is_question(part: str) -> bool:
@@ -151,7 +155,13 @@ def read(text: str, ranker: Ranker, policy: SafetyPolicy = DEFAULT_POLICY) -> Re
         probs = combine(ranker.classes, whole, questions, part_probs)
     p_urgent = float(probs[list(ranker.classes).index(URGENT)]) if URGENT in ranker.classes else 0
     urgency = assess(parts, p_urgent, policy)
-    return Reading(probs, tuple(parts), tuple(part_probs), urgency)
+    clause_probs: tuple[np.ndarray, ...] = ()
+    if len(parts) == 1:
+        # "паспорт забрали, зарплату не платят и хочу домой": several needs in a short
+        # message, one per clause; the clauses name the needs, the whole keeps the reading
+        clause_probs = tuple(np.asarray(ranker.probabilities(clause, False), dtype=np.float64)
+                             for clause in need_clauses(text))
+    return Reading(probs, tuple(parts), tuple(part_probs), urgency, clause_probs)
 
 
 @dataclass(frozen=True)
@@ -170,6 +180,7 @@ def decide(
     probs: np.ndarray,
     urgency: Urgency,
     part_probs: Sequence[np.ndarray] = (),
+    clause_probs: Sequence[np.ndarray] = (),
 ) -> Decision:
     """Apply the safety decision to the ranking and list the needs."""
     classes = list(classes)
@@ -210,19 +221,23 @@ def decide(
         ranking = others
     ranking = ranking[:TOP_K]
     intent, confidence = ranking[0]
-    needs = _needs(classes, probs, intent, part_probs)
+    if len(part_probs) > 1:
+        needs = _needs(classes, probs, intent, part_probs)
+    else:
+        needs = _needs(classes, probs, intent, clause_probs, NEED_CLAUSE_CONFIDENCE)
     return Decision(intent, float(confidence), tuple(ranking), needs, level)
 
 
 def _needs(
-    classes: Sequence[str], probs: np.ndarray, intent: str, part_probs: Sequence[np.ndarray]
+    classes: Sequence[str], probs: np.ndarray, intent: str, part_probs: Sequence[np.ndarray],
+    part_confidence: float = 0.0,
 ) -> tuple[str, ...]:
     """The distinct needs: the top intent, then every other need a part or the whole clearly
     holds, most serious first."""
     found: set[str] = set()
     for p in part_probs if len(part_probs) > 1 else ():
         best = int(np.argmax(p))
-        if p[best] >= NEED_PART_CONFIDENCE:
+        if p[best] >= (part_confidence or NEED_PART_CONFIDENCE):
             found.add(classes[best])
     found.update(classes[i] for i in np.flatnonzero(probs >= NEED_SHARE))
     found = {n for n in found if n not in CHAT and n != URGENT and n != intent}
@@ -249,7 +264,8 @@ def understand(
     if not text.strip():
         return Parse("out_of_scope", 0.0, language, found, ()), None
     reading = read(text, ranker, policy)
-    decision = decide(ranker.classes, reading.probs, reading.urgency, reading.part_probs)
+    decision = decide(ranker.classes, reading.probs, reading.urgency, reading.part_probs,
+                      reading.clause_probs)
     parse = Parse(
         decision.intent,
         decision.confidence,

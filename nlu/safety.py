@@ -37,6 +37,7 @@ _STRONG_SKEL = _compile(
     {
         "confined": (
             r"\b(v)?zaper(li|t|ta|to|ti|l|la|lo|et|ut|iat)?\b",
+            r"\bzapira(iut|et|em|iem)\b",  # "запирают" (they lock us in, again and again)
             r"\bpod zamkom\b",
             r"\bsnaruji\b",
             r"\bne (vi|ot)puska\w*",
@@ -291,7 +292,7 @@ DEFAULT_POLICY = SafetyPolicy()
 _PAST = re.compile(
     r"\b(v proshl\w* (godu|leto\w*|zim\w*|mesiats\w*|raz)|(god|goda|let|mesiats\w*|nedel\w*) "
     r"nazad|ranshe|kogda[- ]to|togda|v 20\d\d|"
-    r"(sbejal|ubejal|sbejali|ubejali|vernul\w*|uehal\w*)\b|"
+    r"(sbejal|ubejal|sbejali|ubejali|vernul\w*)\b|uehal\w*\b(?!\s+(v|vo|na|k)\s)|"
     r"biltir\w*|murun\w*|oshondo|kachip (kettik|kettim|ketken\w*|chiktim|chiktik)|"
     r"kaitip kel\w*|20\d\d[- ]jil\w*)"
 )
@@ -367,6 +368,17 @@ def _is(pattern: re.Pattern[str], other: re.Pattern[str], skel: str, norm: str) 
     return bool(pattern.search(skel) or other.search(norm))
 
 
+def _plain_clause_strong(text: str) -> bool:
+    """Return True when a clause of its own, without "if", holds a strong sign ("the foreman
+    beat me, they say if we leave they will find us": the beating is no condition)."""
+    for clause in re.split(r"[,;]|\s(?:and|but|а|но|и|анан|бирок)\s", text):
+        conditional = _IF.search(skeleton(clause)) or _IF.search(clause)
+        if clause.strip() and not conditional and _signals(skeleton(clause),
+                                                         normalize(clause)).strong:
+            return True
+    return False
+
+
 def assess(parts: list[str], p_urgent: float, policy: SafetyPolicy = DEFAULT_POLICY) -> Urgency:
     """Tell present danger from past or reported danger and from generic fear.
 
@@ -417,7 +429,8 @@ def assess(parts: list[str], p_urgent: float, policy: SafetyPolicy = DEFAULT_POL
         if in_past:
             told_past = True
             continue
-        conditional = bool(_IF.search(skel) or _IF.search(norm))
+        conditional = bool(_IF.search(skel) or _IF.search(norm)) and not _plain_clause_strong(
+            norm)
         if strong and not found.general and not (conditional and not found.medium):
             strong_now = True
         elif strong:

@@ -82,3 +82,20 @@ def segments(text: str) -> list[str]:
         if sentence:
             parts.extend(p.strip(" ,") for p in _split_long(sentence) if p.strip(" ,"))
     return _fit_count(_merge_small(parts)) or [text]
+
+
+_NEED_BREAK = re.compile(
+    r"\s*[,;]\s*|\s+(?:and|also|plus|и|а также|еще|ещё|плюс|жана|дагы|da|jana|dagy)\s+",
+    re.IGNORECASE)
+MAX_NEED_CLAUSES = 3
+"""A short message is looked at as at most this many clauses for its needs."""
+
+
+def need_clauses(text: str) -> list[str]:
+    """Return the clauses of a short message that may each name a need ("паспорт забрали,
+    зарплату не платят и хочу домой"), or [] when it has fewer than two of at least two
+    words."""
+    clauses = [c for c in _NEED_BREAK.split(text) if c and len(c.split()) >= 2]
+    if len(clauses) < 2 or len(clauses) > MAX_NEED_CLAUSES:
+        return []
+    return clauses

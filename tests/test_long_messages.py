@@ -239,3 +239,44 @@ def test_no_real_style_test_message_is_in_the_training_data() -> None:
 
     training = {e.text.strip().lower() for e in load_training()}
     assert not [c.text for c in load_cases() if c.text.strip().lower() in training]
+
+
+@pytest.mark.parametrize("text", [
+    "дочь уехала в турцию няней, хозяева забрали паспорт и не отпускают",
+    "my sister left for Dubai as a maid, they took her passport and do not let her go",
+])
+def test_a_departure_that_began_the_story_does_not_make_the_danger_past(parser, text: str
+                                                                       ) -> None:
+    assert parser.parse(text).intent == "urgent_danger"
+
+
+def test_leaving_them_is_still_a_past_story(parser) -> None:
+    parse = parser.parse("я уехал от них в прошлом месяце, теперь дома, хочу получить зарплату")
+    assert parse.intent != "urgent_danger" and parse.urgency != "now"
+
+
+def test_being_locked_in_again_and_again_is_danger_now(parser) -> None:
+    parse = parser.parse("ночью общежитие запирают, паспорта у бригадира, ферма в Корее")
+    assert parse.intent == "urgent_danger" and parse.urgency == "now"
+
+
+def test_a_beating_told_beside_a_threat_with_if_is_danger_now(parser) -> None:
+    parse = parser.parse("the foreman beat me and two others, they say if we leave they will "
+                         "find us")
+    assert parse.intent == "urgent_danger" and parse.urgency == "now"
+    assert parser.parse("what if they lock me in").urgency != "now"
+
+
+@pytest.mark.parametrize("text", [
+    "pasportumdu alyp koishu, aylyk berbei jatat, uiga ketkim kelet",
+    "паспортумду алып коюшту, айлык беришпейт жана уйго кетким келет",
+    "my boss took my passport, he does not pay me and I want to go home",
+])
+def test_a_short_message_with_several_needs_names_them(parser, text: str) -> None:
+    assert len(parser.parse(text).needs) >= 2
+
+
+@pytest.mark.parametrize("text", ["how do I check a Russian entry ban",
+                                  "hello, how are you", "как проверить запрет на въезд"])
+def test_a_tidy_question_has_one_need(parser, text: str) -> None:
+    assert len(parser.parse(text).needs) <= 1

@@ -234,3 +234,16 @@ async def test_idle_sessions_expire_with_their_messages(app, runtime) -> None:
         assert runtime.db["web_messages"].count == 0 and runtime.db["users"].count == 0
         await person.open("/")
         assert QUESTIONS["en"] not in person.text()  # the old cookie leads nowhere
+
+
+async def test_the_web_server_serves_health_readiness_and_metrics_without_identity(app) -> None:
+    async with WebPerson(app) as person:
+        await person.open("/?lang=ru")
+        await person.say("меня зовут Айбек, мой номер +996555123456, как проверить запрет")
+        for path in ("/healthz", "/readyz"):
+            response = await person.client.get(path)
+            assert response.status_code == 200, response.text
+            assert response.json()["status"] == "ok"
+        metrics = await person.client.get("/metrics")
+        assert metrics.status_code == 200 and "sapar_cases" in metrics.text
+        assert "Айбек" not in metrics.text and "996555123456" not in metrics.text

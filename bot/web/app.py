@@ -22,6 +22,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from starlette.routing import Route
 
+from bot.ops.routes import ops_routes
 from bot.runtime import Runtime
 from bot.telegram.desk import NoOperatorDesk
 from bot.telegram.flood import FloodGuard
@@ -313,10 +314,6 @@ async def _no_content(request: Request) -> Response:
     return Response(status_code=204)
 
 
-async def _health(request: Request) -> Response:
-    return Response("ok", media_type="text/plain")
-
-
 class SecurityHeaders:
     """Add the strict headers (CSP and friends) to every response."""
 
@@ -362,7 +359,9 @@ def build_web_app(runtime: Runtime, desk: Any = None) -> Starlette:
         Route("/poll", front.poll, methods=["GET"]),
         Route("/static/{name}", front.static_file, methods=["GET"]),
         Route("/favicon.ico", _no_content, methods=["GET"]),
-        Route("/healthz", _health, methods=["GET"]),
+        # liveness, readiness (database, disk, parser and, with a bot, Telegram) and metrics
+        *ops_routes(runtime.settings, telegram=runtime.settings.telegram_bot_token is not None,
+                    model_ready=lambda: runtime.parser is not None),
     ], middleware=[Middleware(SecurityHeaders), Middleware(GZipMiddleware, minimum_size=400)],
         lifespan=lifespan)
     app.state.front = front
