@@ -233,11 +233,8 @@ def _check_same_keys(report: Report, loaded: dict[str, dict], root: Path) -> Non
 
 
 def _check_numbers_across(report: Report, loaded: dict[str, dict], root: Path) -> None:
-    """A number in one language's text but not in the others' is an error.
-
-    Intents' base texts written before this rule are reported as warnings until they are
-    reconciled; variants and subtopics must agree exactly.
-    """
+    """A number in one language's text but not in the others' is an error, for every answer,
+    variant and subtopic: the three languages of a text state the same facts."""
     if len(loaded) < len(LANGUAGES):
         return
     per_language = {language: _units(answers) for language, answers in loaded.items()}
@@ -248,16 +245,12 @@ def _check_numbers_across(report: Report, loaded: dict[str, dict], root: Path) -
                                                  for name in TEXT_FIELDS if name != "title"))
                  for language, units in per_language.items()}
         every = set().union(*found.values())
-        legacy = unit in INTENTS
         for language, groups in found.items():
             missing = sorted(every - groups, key=lambda g: (len(g), g))
-            if not missing:
-                continue
-            problem = f"lacks the number(s) {', '.join(missing)} that another language gives"
-            if legacy:
-                report.warn(answers_path(language, root), unit, problem)
-            else:
-                report.error(answers_path(language, root), unit, problem)
+            if missing:
+                report.error(answers_path(language, root), unit,
+                             f"lacks the number(s) {', '.join(missing)} that another language"
+                             " gives")
 
 
 def _check_placeholders_across(report: Report, loaded: dict[str, dict], root: Path) -> None:

@@ -99,6 +99,23 @@ def test_old_answers_warn_at_12_months_and_fail_at_18(content_copy: Path) -> Non
     assert not any("greet" in e for e in report.errors)
 
 
+def test_a_number_in_one_language_of_a_base_answer_fails(content_copy: Path) -> None:
+    def change(data: dict) -> None:
+        data["entry_ban"]["more"] += "\nA ban can also last 15 years."
+
+    edit_yaml(content_copy / "en" / "answers.yml", change)
+    errors = run_checks(today=TODAY, root=content_copy).errors
+    for language in ("ky", "ru"):
+        assert any(f"{language}/answers.yml: entry_ban: lacks the number(s) 15 " in e
+                   for e in errors), language
+    assert not any("en/answers.yml: entry_ban: lacks" in e for e in errors)
+
+
+def test_the_real_answers_state_the_same_numbers_in_every_language() -> None:
+    report = run_checks(today=TODAY)
+    assert not [w for w in report.warnings + report.errors if "lacks the number" in w]
+
+
 def test_placeholders_links_and_phones_are_checked(content_copy: Path) -> None:
     def broken(data: dict) -> None:
         data["help"]["short"] += " {name}"
