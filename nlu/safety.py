@@ -67,6 +67,7 @@ _STRONG_SKEL = _compile(
             r"\bsaba(p|ip|sh|it|ait|aibiz|agan|ashat|ashti|ashkan|ai)\w*",
             r"\btepkile\w*",
             r"\burat\b",
+            r"\bur(du|dular)\b",  # "бригадир мени урду" (hit me); "урушат" is "they scold"
         ),
         "kill_threat": (
             r"\bub(iut|iu|it|iet|et|ivaiut|ivaet|ili|ila)\b",
@@ -340,8 +341,10 @@ _DOCUMENTS = re.compile(
     r"(passports?|documents|papers|phones?)\b"
 )
 _NEGATED = re.compile(
-    r"\b(ne zaper\w*|ne bi(iut|iet|li)|nikto ne (bi|zap)\w*|kamap koigon jok|urgan jok|"
-    r"not (locked|beaten|held|kept)|nobody (beats|locks|holds)|(can|i can) go out)\b"
+    r"\b(ne zaper\w*|ne (bi(iut|iet|li)|bet|biut|bil\w*)|nikto ne (bi|zap)\w*|"
+    r"kamap koigon jok|urgan jok|urbait|not (locked|beaten|held|kept)|"
+    r"nobody (beats|locks|holds)|(doesnt|dont|didnt|never) (hit|beat|lock)|"
+    r"(can|i can) go out)\b"
 )
 
 

@@ -284,3 +284,10 @@ def test_a_tidy_question_has_one_need(parser, text: str) -> None:
 
 def test_a_bare_how_do_i_check_names_no_need_of_its_own(parser) -> None:
     assert parser.parse("Россияга кирүүгө тыюу барбы, кантип текшерем?").needs == ("entry_ban",)
+
+
+def test_kyrgyz_hit_me_is_violence_and_a_denied_beating_is_not(parser) -> None:
+    assert parser.parse("Англияда фермада иштейм, бригадир мени урду, эч жакка кетпейсин "
+                        "дейт").urgency == "now"
+    for text in ("нет не бьет просто пугает", "no he doesnt hit me, he just threatens"):
+        assert parser.parse(text).urgency != "now", text
