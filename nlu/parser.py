@@ -67,10 +67,11 @@ class _MessageRanker:
         self.budget = budget
         self.used_embedding = False
 
-    def probabilities(self, text: str, whole: bool) -> np.ndarray:
-        """Cascade probabilities; a long whole message and parts past the budget: n-grams."""
+    def probabilities(self, text: str, whole: bool, cheap: bool = False) -> np.ndarray:
+        """Cascade probabilities; a long whole message, parts past the budget and cheap
+        readings (a short message's clauses): n-grams."""
         embed = self.embed
-        if (whole and len(segments(text)) > 1) or (not whole and self.budget <= 0):
+        if cheap or (whole and len(segments(text)) > 1) or (not whole and self.budget <= 0):
             embed = None
         prediction = self.model.predict(text, embed)
         if prediction.used_embedding:

@@ -86,8 +86,9 @@ class Ranker(Protocol):
 
     classes: tuple[str, ...]
 
-    def probabilities(self, text: str, whole: bool) -> np.ndarray:
-        """Probabilities over `classes`; `whole` is True for a whole (possibly long) message."""
+    def probabilities(self, text: str, whole: bool, cheap: bool = False) -> np.ndarray:
+        """Probabilities over `classes`; `whole` is True for a whole (possibly long) message;
+        `cheap` asks for the fast reading only (no embedding)."""
         ...
 
 
@@ -164,7 +165,7 @@ def read(text: str, ranker: Ranker, policy: SafetyPolicy = DEFAULT_POLICY) -> Re
         clauses = [c for c in need_clauses(text)
                    if len(c.split()) > SHORT_QUESTION_WORDS or not is_question(c)]
         if 2 <= len(clauses) <= MAX_NEED_CLAUSES:
-            clause_probs = tuple(np.asarray(ranker.probabilities(clause, False),
+            clause_probs = tuple(np.asarray(ranker.probabilities(clause, False, cheap=True),
                                             dtype=np.float64) for clause in clauses)
     return Reading(probs, tuple(parts), tuple(part_probs), urgency, clause_probs)
 

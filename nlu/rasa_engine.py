@@ -36,8 +36,8 @@ class _RasaRanker:
     def __init__(self, parser: RasaParser) -> None:
         self._parser = parser
 
-    def probabilities(self, text: str, whole: bool) -> np.ndarray:
-        """Rasa's ranking of `text` as a vector over `classes`."""
+    def probabilities(self, text: str, whole: bool, cheap: bool = False) -> np.ndarray:
+        """Rasa's ranking of `text` as a vector over `classes` (one request either way)."""
         intent, confidence, ranking = self._parser._ask_rasa(text)
         vector = np.zeros(len(INTENTS), dtype=np.float64)
         for name, score in ranking:
