@@ -1,7 +1,9 @@
-"""Shared fixtures: compiled catalogs, a fresh data dir, an in-memory database."""
+"""Shared fixtures: compiled catalogs, a fresh data dir, an in-memory database, a writable
+copy of the content."""
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -10,6 +12,8 @@ from sqlite_utils import Database
 
 from bot.settings import Settings, load_settings
 from bot.storage import open_database
+from content import CONTENT_DIR
+from nlu.intents import LANGUAGES
 from nlu.types import Parser
 
 
@@ -50,3 +54,14 @@ def parser() -> Parser:
     from nlu.parser import load_parser
 
     return load_parser("embedded")
+
+
+@pytest.fixture
+def content_copy(tmp_path: Path) -> Path:
+    """Return a writable copy of the answers and the directory."""
+    root = tmp_path / "content"
+    for language in LANGUAGES:
+        (root / language).mkdir(parents=True)
+        shutil.copy(CONTENT_DIR / language / "answers.yml", root / language / "answers.yml")
+    shutil.copy(CONTENT_DIR / "directory.yml", root / "directory.yml")
+    return root

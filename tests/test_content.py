@@ -28,17 +28,6 @@ PROJECT = CONTENT_DIR.parent
 TODAY = date(2026, 12, 1)
 
 
-@pytest.fixture
-def content_copy(tmp_path: Path) -> Path:
-    """Return a writable copy of the answers and the directory."""
-    root = tmp_path / "content"
-    for language in LANGUAGES:
-        (root / language).mkdir(parents=True)
-        shutil.copy(CONTENT_DIR / language / "answers.yml", root / language / "answers.yml")
-    shutil.copy(CONTENT_DIR / "directory.yml", root / "directory.yml")
-    return root
-
-
 def telegram_visible(text: str) -> str:
     """Return what Telegram shows of an HTML text: tags removed, entities decoded."""
     return html.unescape(re.sub(r"<[^>]+>", "", text))

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import html
 import re
-import shutil
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
@@ -56,16 +55,6 @@ def assert_renders(text: str, where: object) -> None:
     assert markup_problems(text) == [], where
     assert not PLACEHOLDER.search(text), where
     assert len(visible(text).encode("utf-16-le")) // 2 <= 4096, where
-
-
-@pytest.fixture
-def content_copy(tmp_path: Path) -> Path:
-    root = tmp_path / "content"
-    for language in LANGUAGES:
-        (root / language).mkdir(parents=True)
-        shutil.copy(CONTENT_DIR / language / "answers.yml", root / language / "answers.yml")
-    shutil.copy(CONTENT_DIR / "directory.yml", root / "directory.yml")
-    return root
 
 
 def edit_yaml(path: Path, change: Callable[[dict], None]) -> None:
