@@ -63,11 +63,18 @@ SMALL_TALK_FACTOR = 0.15
 NEED_PART_CONFIDENCE = 0.6
 """A part whose top intent is at least this sure names a need of its own."""
 NEED_SHARE = 0.15
+"""An intent with at least this share of a long message's probability is a need."""
+NEED_SHARE_SHORT = 0.3
+"""The same for a message read as one part: its clauses name its needs, and a share between
+0.15 and 0.3 was mostly a neighbour of the topic ("no contract needed" in a job-offer
+question, "my husband" in a wage question) in the conversations."""
 NEED_CLAUSE_CONFIDENCE = 0.97
-SHORT_QUESTION_WORDS = 3
 """A clause of a short message names a need of its own only when this sure (tidy questions
 with a comma must not turn into choices)."""
-"""An intent with at least this share of the whole message's probability is a need."""
+NEED_CLAUSE_WHOLE_FLOOR = 0.001
+"""...and only when the whole message gives it at least this share ("уйго кайтканга акча жок,
+паспорт да жок": no passport is part of going home, not a passport held)."""
+SHORT_QUESTION_WORDS = 3
 MAX_NEEDS = 3
 
 _QUESTION = re.compile(
@@ -243,9 +250,13 @@ def _needs(
     found: set[str] = set()
     for p in part_probs if len(part_probs) > 1 else ():
         best = int(np.argmax(p))
-        if p[best] >= (part_confidence or NEED_PART_CONFIDENCE):
-            found.add(classes[best])
-    found.update(classes[i] for i in np.flatnonzero(probs >= NEED_SHARE))
+        if p[best] < (part_confidence or NEED_PART_CONFIDENCE):
+            continue
+        if part_confidence and probs[best] < NEED_CLAUSE_WHOLE_FLOOR:
+            continue
+        found.add(classes[best])
+    share = NEED_SHARE if len(part_probs) > 1 and not part_confidence else NEED_SHARE_SHORT
+    found.update(classes[i] for i in np.flatnonzero(probs >= share))
     found = {n for n in found if n not in CHAT and n != URGENT and n != intent}
     rank = {name: i for i, name in enumerate(SEVERITY)}
     rest = sorted(found, key=lambda n: rank.get(n, len(rank)))

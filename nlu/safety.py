@@ -127,6 +127,8 @@ _STRONG_EN = _compile(
             r"\b(knife|knives|gun|guns|bats?|baseball bats?|weapons?|armed)\b",
             r"\bbury me\b",
             r"\bbreak (my|his|her|our|your) legs\b",
+            r"\b(will|to|gonna|going to|would) (hurt|harm|beat|attack) (me|us|him|her|them|my|"
+            r"his|her|our)\b",
         ),
         "sexual": (
             r"\brape\w*|\braping\b",
@@ -186,7 +188,8 @@ _MEDIUM_SKEL = _compile(
         "sexual": (r"\btrogaet\b", r"\btrogal\w*", r"\bpristaet\b", r"\basilip\b",
                    r"\bti?ishti\b", r"\bkarmalap\b"),
         "secret": (r"\btaikom\b|\btaino\b", r"\bjashirun\b", r"\botobrali telefon\w*"),
-        "fear": (r"\bstrashno\b", r"\bboius\b", r"\bkorkup\b"),
+        "fear": (r"\bstrashno\b", r"\bboius\b", r"\bkorkup\b", r"\bnebezopasno\b",
+                 r"\bne chuvstvuiu sebia v bezopasnosti\b", r"\bko?opsuz emes\w*"),
     }
 )
 _MEDIUM_EN = _compile(
@@ -214,7 +217,7 @@ _MEDIUM_EN = _compile(
         "pursued": (r"\b(chasing|searching for|looking for) (me|us)\b", r"\bhiding\b"),
         "sexual": (r"(?<!in )\btouch(es|ed|ing)?\b", r"\bsleep with\b"),
         "secret": (r"\bsecretly\b",),
-        "fear": (r"\b(scared|afraid)\b",),
+        "fear": (r"\b(scared|afraid|unsafe)\b", r"\b(dont|do not|not|never) feel safe\b"),
     }
 )
 
@@ -434,7 +437,9 @@ def assess(parts: list[str], p_urgent: float, policy: SafetyPolicy = DEFAULT_POL
             continue
         conditional = bool(_IF.search(skel) or _IF.search(norm)) and not _plain_clause_strong(
             norm)
-        if strong and not found.general and not (conditional and not found.medium):
+        # "he will hurt my family if I don't pay" is a threat now, conditional by nature
+        threat = "kill_threat" in strong
+        if strong and not found.general and (threat or not (conditional and not found.medium)):
             strong_now = True
         elif strong:
             weak_now = weak_now or p_urgent >= policy.strong_general or bool(medium)

@@ -35,6 +35,10 @@ NEIGHBOURS = frozenset(frozenset(pair) for pair in (
     ("entry_ban", "control_list"), ("entry_ban", "deportation"),
     ("trafficking_signs", "self_check"), ("hotline_numbers", "ngo_help"),
     ("embassy_contacts", "hotline_numbers"), ("pre_departure", "work_documents"),
+    ("military_recruitment", "deportation"),  # the offer is made to people facing deportation
+    ("job_offer_check", "work_documents"),  # the offer's answer asks for the contract
+    ("stay_rule", "entry_ban"), ("stay_rule", "deportation"),  # an overstay's answer gives
+    # the ban or the expulsion it brings
 ))
 
 
@@ -105,6 +109,8 @@ class Dialogue:
         if parse.intent == "urgent_danger" and parse.urgency != "weak":
             urgent.respond(turn)
             return
+        if awaiting is None and followup.vague_trouble(turn, text):
+            return
         if parse.intent == "urgent_danger" and awaiting != "danger":
             urgent.check_danger(turn, self._other_topic(parse))
             return
@@ -128,15 +134,18 @@ class Dialogue:
             pass
         elif parse.intent == "dont_understand":
             followup.explain_topic(turn)
-        elif len(self._needs(parse)) > 1:
-            self._offer_needs(turn, self._needs(parse))
-        elif len(parse.needs) > 1 and self._needs(parse):
-            self._route_intent(turn, self._needs(parse)[0])  # the needs were one after all
+        elif len(self._needs(parse, text)) > 1:
+            self._offer_needs(turn, self._needs(parse, text))
+        elif len(parse.needs) > 1 and self._needs(parse, text):
+            self._route_intent(turn, self._needs(parse, text)[0])  # the needs were one after all
         elif parse.intent in ("affirm", "deny", "dont_know") and state.flow is None:
             if state.last_intent in followup.STEP_TOPICS:  # "ok", "no", "and if not?"
                 followup.show_next_step(turn, state.last_intent)
             else:
                 show_menu(turn, intro=turn._("What would you like to know?"))
+        elif (parse.confidence < self._clarify_below(text) and state.family_mode
+              and "family_concern" in (name for name, _score in parse.ranking[:2])):
+            self._route_intent(turn, "family_concern")  # a relative's worry, told unclearly
         elif parse.confidence < self._clarify_below(text) and parse.intent not in (
                 "greet", "thanks"):
             self._clarify(turn)
@@ -159,15 +168,20 @@ class Dialogue:
         return None
 
     @staticmethod
-    def _needs(parse: Parse) -> list[str]:
+    def _needs(parse: Parse, text: str) -> list[str]:
         """Return the distinct topics of a message that are worth offering as choices: a
         relative's worry is answered as one, and a need next to one already named (the
-        90-day rule beside work documents) is reached from that answer's buttons."""
+        90-day rule beside work documents) is reached from that answer's buttons. A relative's
+        worry beside a concrete topic is that topic (its answer speaks to families too), and
+        going home is no need of someone who says they are home."""
         needs: list[str] = []
-        for name in parse.needs:
+        at_home = cues.says_at_home(text)
+        for position, name in enumerate(parse.needs):
             if name not in INTENTS or name in NOT_TOPICS or name in needs:
                 continue
             if any(frozenset((name, kept)) in NEIGHBOURS for kept in needs):
+                continue
+            if (name == "family_concern" and position > 0) or (name == "return_home" and at_home):
                 continue
             needs.append(name)
         if needs[:1] == ["family_concern"]:

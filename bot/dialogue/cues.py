@@ -106,6 +106,40 @@ def contract_status(text: str) -> str | None:
     return None
 
 
+# "тут плохо на работе", "жумушта кыйын болуп жатат", "trouble at work": something is wrong at
+# work, but not yet what
+TROUBLE_AT_WORK = _any(
+    r"\b(плохо|тяжело|трудно|проблем\w*|беда|неприятност\w*|жесть)\s+(на|с)\s+работ\w*",
+    r"\bна\s+работе\s+(плохо|тяжело|трудно|проблем\w*|беда|неприятност\w*|жесть)",
+    r"\bс\s+работодател\w*\s+проблем\w*|\bпроблем\w*\s+с\s+(работодател|начальник|хозя)\w*",
+    r"\b(жумушта|иште|жумуш\s+жерде)\s+(кыйын|жаман|проблема|койгой|кыйынчылык|оор)\w*",
+    r"\b(jumushta|ishte)\s+(kyiyn|kyyn|kiyin|jaman|problema|koigoi|oor)\w*",
+    r"\b(trouble|problems?|issues?)\s+(at|with)\s+(my\s+)?(work|job|boss|employer)\b",
+    r"\b(bad|hard|terrible|awful)\s+(at|in)\s+(my\s+)?(work|job)\b",
+    r"\b(work|job)\s+is\s+(bad|hard|terrible|awful)\b",
+)
+
+
+# "сейчас дома", "үйгө келдим", "came home": the person is back in Kyrgyzstan already
+AT_HOME = _any(
+    r"\b(сейчас|уже|я|мы)\s+дома\b", r"\b(вернул\w*|приехал\w*)\s+домой\b",
+    r"\b(уйдомун|уйдобуз|уйдомүн)\b", r"\bазыр\s+уйдо\b", r"\bуйго\s+(келдим|кайттым|келдик)\b",
+    r"\b(uidomun|uydomun|uigo keldim|uygo keldim)\b",
+    r"\b(came|come|went|got)\s+(back\s+)?home\b", r"\b(i am|im|we are|now)\s+(back\s+)?home\b",
+    r"\bback\s+home\s+now\b",
+)
+
+
+def says_at_home(text: str) -> bool:
+    """Return True when the person says they are back home (going home is not their need)."""
+    return bool(AT_HOME.search(fold(text)))
+
+
+def speaks_of_trouble_at_work(text: str) -> bool:
+    """Return True for "it is bad at work" without saying what is wrong."""
+    return bool(TROUBLE_AT_WORK.search(fold(text)))
+
+
 def asks_what_now(text: str) -> bool:
     """Return True for "what do I do now", "please help", "and then?" and their kin."""
     return bool(WHAT_NOW.search(fold(text).strip(" ?!.")))
@@ -148,7 +182,17 @@ FILLER_WORDS = frozenset({
     "near", "ok", "okay", "ладно", "хорошо", "макул", "жакын", "около", "под", "области",
     "oblast", "region", "county", "area", "town", "village", "айылда", "облусунда", "home",
     "back", "дома", "уйдо", "uido", "uydo", "уйго", "already", "and", "for", "what", "about",
-    "how", "для", "как", "насчет", "насчёт", "про", "учун", "анан", "if",
+    "how", "для", "как", "насчет", "насчёт", "про", "учун", "анан", "if", "actually", "live",
+    "lives", "staying", "вообще", "живет", "живёт", "жашайт", "chynynda",
+})
+# "we are on a farm in Kent", "он на стройке в Подольске", "фермада иштейм": the kind of
+# workplace says where, not what happened
+WORKPLACE_WORDS = frozenset({
+    "on", "a", "an", "farm", "site", "building", "construction", "factory", "warehouse",
+    "market", "greenhouse", "plant", "на", "ферме", "стройке", "объекте", "заводе", "складе",
+    "фабрике", "рынке", "базаре", "теплице", "работал", "работала", "работает", "был", "была",
+    "фермада", "курулушта", "заводдо", "складта", "базарда", "иштеген", "иштейт", "was", "works",
+    "worked",
 })
 
 
@@ -157,7 +201,8 @@ def sounds_like_location(text: str, place_words: str = "") -> bool:
     words (`place_words`), nothing but pronouns, prepositions and "now" ("I am in Kazan",
     "мен азыр Казандамын", "она в Стамбуле"); "they locked me in Podolsk" is not."""
     place = set(fold(place_words).split())
-    rest = [word for word in fold(text).split() if word not in place and word not in FILLER_WORDS]
+    rest = [word for word in fold(text).split()
+            if word not in place and word not in FILLER_WORDS and word not in WORKPLACE_WORDS]
     return len(rest) <= 1 and (not rest or len(fold(text).split()) <= 3)
 
 

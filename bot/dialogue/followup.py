@@ -8,13 +8,14 @@ context of the topic being talked about, with the next concrete step and a perso
 from __future__ import annotations
 
 from bot.dialogue import actions, cues, urgent
-from bot.dialogue.answers import show_answer, source_line
+from bot.dialogue.answers import show_answer, source_line, topic_title
 from bot.dialogue.context import Turn
 from bot.dialogue.model import Button
 from bot.dialogue.places import place_label
 from bot.dialogue.situation import SHORT_PLACE_WORDS, says_only_where
 from content.directory import find
 from content.next_steps import get_next_step
+from nlu.safety import signals
 from nlu.types import Parse
 
 # Topics whose answer depends on the country the person is in.
@@ -46,7 +47,8 @@ def place_answers_question(turn: Turn, text: str) -> bool:
     parse = turn.parse
     if parse is None or not says_only_where(parse, text):
         return False
-    if turn.state.situation.awaiting != "country" and topic_of(turn) is None:
+    situation = turn.state.situation
+    if situation.awaiting != "country" and topic_of(turn) is None and not situation.pending:
         return False
     answer_place(turn, topic_of(turn))
     return True
@@ -59,6 +61,39 @@ def after_danger(turn: Turn, text: str) -> bool:
     if cues.word_count(text) > WHAT_NOW_MAX_WORDS or not cues.asks_what_now(text):
         return False
     show_next_step(turn, "urgent_danger")
+    return True
+
+
+TROUBLE_MAX_WORDS = 14
+# Readings that still say nothing about what is wrong at work.
+UNSPECIFIC = VAGUE_INTENTS | {"urgent_danger", "self_check", "trafficking_signs",
+                              "job_offer_check"}
+
+
+def vague_trouble(turn: Turn, text: str) -> bool:
+    """"It is bad at work, I don't know what to do": ask what is happening, with the common
+    troubles as buttons and "I am in danger" first, instead of guessing a topic."""
+    parse = turn.parse
+    if parse is None or cues.word_count(text) > TROUBLE_MAX_WORDS:
+        return False
+    if not cues.speaks_of_trouble_at_work(text) or signals(text).strong or signals(text).medium:
+        return False  # "I don't feel safe" too: that is the danger question's
+    unspecific = parse.intent in UNSPECIFIC or (
+        parse.intent == "family_concern" and not cues.relative_in(text))
+    specific = not unspecific and parse.confidence >= PLACE_ONLY_BELOW
+    if specific:
+        return False
+    _ = turn._
+
+    def topic(name: str) -> Button:
+        return Button(topic_title(name, turn.language), actions.make("topic", name))
+
+    turn.say(_("I am sorry it is hard. What is happening at work? Write it in your own words, "
+               "or pick what is closest:"),
+             [Button(_("I am in danger now"), actions.make("urgent", "now"))],
+             [topic("unpaid_wages"), topic("passport_taken")],
+             [topic("self_check"), Button(_("Talk to a person"), "human")],
+             kind="ask_what_happened")
     return True
 
 
@@ -84,7 +119,8 @@ def continues(turn: Turn, text: str) -> bool:
         return True
     if topic is None:
         return False
-    vague = parse.intent in WEAK_INTENTS or parse.intent == topic or parse.confidence < 0.8
+    vague = (parse.intent in WEAK_INTENTS or parse.intent == topic or parse.confidence < 0.8
+             or parse.intent in ("dont_understand", "dont_know"))  # "анан эмне" read so
     if short and vague and (cues.asks_what_now(text) or cues.contract_status(text)):
         # "what now", or "no, I have no contract": the next step, knowing what was said
         show_next_step(turn, topic)
@@ -118,6 +154,12 @@ def answer_place(turn: Turn, topic: str | None) -> None:
     if topic in COUNTRY_TOPICS:
         turn.say(_("Noted: {place}.").format(place=place), kind="place_noted")
         show_answer(turn, topic)
+        return
+    if situation.pending:  # several needs were named: they are still the choice
+        buttons = [[Button(topic_title(name, turn.language), actions.make("topic", name))]
+                   for name in situation.pending]
+        turn.say(_("Noted: {place}. Which shall we start with?").format(place=place),
+                 *buttons, [Button(_("Talk to a person"), "human")], kind="place_noted")
         return
     turn.say(_("Noted: {place}. What would you like to know? Write your question, or pick a "
                "topic.").format(place=place),
