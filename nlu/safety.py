@@ -92,6 +92,9 @@ _STRONG_SKEL = _compile(
         "kidnap": (
             r"\bpohit(ili|il|ila|iat)\b",
             r"\bvikup\b",
+            # carried on to the scam compounds of Myanmar and Cambodia (facts.md: the 2025 cases)
+            r"\b(uvezli|vivezli|perevezli|otvezli) (nas |menia )?v (mianm|kambodj)\w*",
+            r"\b(mianm|kambodj)\w* (alip|alyp) ket\w*",
         ),
         "danger": (
             r"\bv opasnosti\b",
@@ -136,7 +139,9 @@ _STRONG_EN = _compile(
             r"\b(have|had|forced) sex\b|\bsex with\b",
             r"\bprostitu\w*",
         ),
-        "kidnap": (r"\bkidnap\w*", r"\babduct\w*", r"\bransom\b"),
+        "kidnap": (r"\bkidnap\w*", r"\babduct\w*", r"\bransom\b",
+                   r"\b(taken|took (me|us)|brought (me|us)|moved (me|us)|driven) (across )?"
+                   r"(to|into) (myanmar|burma|cambodia)\b"),
         "danger": (
             r"\bin danger\b",
             r"\bsos\b",
