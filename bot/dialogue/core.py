@@ -141,6 +141,8 @@ class Dialogue:
         elif parse.intent in ("affirm", "deny", "dont_know") and state.flow is None:
             if state.last_intent in followup.STEP_TOPICS:  # "ok", "no", "and if not?"
                 followup.show_next_step(turn, state.last_intent)
+            elif state.situation.pending:  # "no, he doesn't hit me" after the needs were named
+                show_answer(turn, state.situation.pending[0])
             else:
                 show_menu(turn, intro=turn._("What would you like to know?"))
         elif (parse.confidence < self._clarify_below(text) and state.family_mode
