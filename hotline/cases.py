@@ -209,6 +209,7 @@ class CaseStore:
                 for table in ("transcripts", "message_links", "outbox", "outbox_turns"):
                     self.db[table].delete_where("case_code = ?", [case.case_code])
             self.db["cases"].delete_where("user_key = ?", [user_key])
+            self.db["sent_messages"].delete_where("user_key = ?", [user_key])
         return [case for case in cases if case.status in OPEN]
 
     def idle_open(self, cutoff: datetime) -> list[Case]:

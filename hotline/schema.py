@@ -79,3 +79,13 @@ def m005_transcript_index(db: Database) -> None:
 def m006_case_channel(db: Database) -> None:
     """Record which front end a case came from, so replies go back the same way."""
     db["cases"].add_column("channel", str, not_null_default="telegram")
+
+
+@hotline_migrations()
+def m007_sent_messages(db: Database) -> None:
+    """Remember, per pseudonym, the messages of a private chat that /hide may delete (48 h)."""
+    db["sent_messages"].create({
+        "id": int, "user_key": str, "message_id": int, "at": str, "own": int,
+    }, pk="id", not_null={"user_key", "message_id", "at"}, defaults={"own": 0})
+    db["sent_messages"].create_index(["user_key", "at"])
+    db["sent_messages"].create_index(["at"])
