@@ -216,6 +216,9 @@ class FakeBotApi:
             self._send(request, 400, {"ok": False, "error_code": 400, "description": refused})
             return
         if failure and failure.startswith("slow"):
+            with self._lock:  # the request has arrived; its answer is late
+                self.calls.append(Call(f"{method}~slow", params))
+                self._lock.notify_all()
             time.sleep(float(failure.partition(":")[2] or 3))  # 'slow:17': a 17 s answer
         elif failure:
             self._fail(request, method, params, failure)

@@ -48,6 +48,7 @@ class Case:
     operator_key: str | None = None
     fallback_sent: int = 0
     channel: str = "telegram"  # the front end replies go back to ("telegram" or "web")
+    topic_state: str = ""  # '' usable, 'lost' (to re-create), 'card' (card to post again)
 
     @classmethod
     def from_row(cls, row: dict[str, Any]) -> Case:
@@ -112,6 +113,26 @@ class CaseStore:
     def set_thread(self, case_code: str, thread_id: int) -> None:
         """Remember the forum topic of a case."""
         self.db["cases"].update(case_code, {"thread_id": thread_id})
+        self.db.conn.commit()
+
+    def lose_topic(self, case_code: str, thread_id: int) -> bool:
+        """Mark a case's topic as gone (deleted or closed by operators); False if already."""
+        cursor = self.db.execute(
+            "UPDATE cases SET thread_id = NULL, topic_state = 'lost' WHERE case_code = ? AND "
+            "thread_id = ?", [case_code, thread_id])
+        self.db.conn.commit()
+        return cursor.rowcount == 1
+
+    def topic_recreated(self, case_code: str, thread_id: int) -> None:
+        """Remember a case's new topic; its card is to be posted again."""
+        self.db.execute(
+            "UPDATE cases SET thread_id = ?, topic_state = 'card', topic_recreations = "
+            "topic_recreations + 1 WHERE case_code = ?", [thread_id, case_code])
+        self.db.conn.commit()
+
+    def topic_ready(self, case_code: str) -> None:
+        """The re-created topic has its card again: relays go on as usual."""
+        self.db["cases"].update(case_code, {"topic_state": ""})
         self.db.conn.commit()
 
     def raise_priority(self, case_code: str) -> None:

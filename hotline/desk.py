@@ -18,6 +18,7 @@ from bot.storage import erase_deleted
 from bot.telegram.desk import fallback_contacts
 from content.directory import load_directory
 from content.i18n import gettext_for
+from hotline.card import case_card
 from hotline.cases import Case, CaseStore
 from hotline.crypto import ChatIdCipher
 from hotline.files import IMAGE_MIME_TYPES
@@ -28,24 +29,6 @@ from hotline.window import SlidingWindow
 
 logger = logging.getLogger(__name__)
 RECHECK_EVERY = 10  # periodic runs (minutes) between two checks of a working operators' chat
-
-
-def case_card(case: Case) -> str:
-    """Return the consented summary shown to operators when a case opens."""
-    lines = [f"<b>Case {case.case_code}</b> · {'URGENT' if case.urgent else 'normal'} · "
-             f"language: {case.language}",
-             f"Topic: {escape(case.topic)}",
-             f"Consent: {escape(case.consent)}"]
-    if case.region:
-        lines.append(f"Region (shared by the person): {escape(case.region)}")
-    if case.summary:
-        lines.append(f"Check-up (shared by the person): {escape(case.summary)}")
-    if case.channel != "telegram":
-        lines.append(f"Channel: {escape(case.channel)} chat (text only: files do not reach "
-                     "the person)")
-    lines.append("Commands in this topic: /claim, /close [reason], /note text, /canned, "
-                 "/transcript, /block")
-    return "\n".join(lines)
 
 
 def partner_desks() -> dict[str, int]:

@@ -212,6 +212,12 @@ class Outbox:
         for case_code, side in {(item.case_code, item.side) for item in items}:
             self._rotate(case_code, side)
 
+    def pending_in_topic(self, case_code: str) -> int:
+        """Return how many relays of a case wait for its topic (a re-created topic replays)."""
+        return self.db["outbox"].count_where(
+            "case_code = ? AND side = 'desk' AND status = 'pending' AND kind NOT IN "
+            "('general_notice', 'open', 'close_topic')", [case_code])
+
     def pending_count(self, side: str | None = None) -> int:
         """Return how many relays wait to be sent."""
         if side is None:

@@ -21,6 +21,7 @@ from telegram.error import BadRequest, Forbidden, RetryAfter, TelegramError
 from bot.telegram.desk import fallback_contacts
 from bot.telegram.ratelimit import NO_RETRY
 from content.i18n import gettext_for
+from hotline.card import case_card
 from hotline.cases import Case, CaseStore
 from hotline.crypto import ChatIdCipher
 from hotline.files import IMAGE_KINDS, extension, sniff, strip_image
@@ -34,6 +35,18 @@ EDITED_MARK = "\n(edited)"
 Link = tuple[int, int, str]  # (user-side message id, operators'-side message id, direction)
 TELL_EVERY = 600.0  # seconds between two alerts about refused relays of one case and side
 PERSON_KINDS = ("open", "user_text", "user_photo", "user_document", "user_edit")
+
+
+# what Telegram answers for a topic operators deleted, closed or that is otherwise unusable
+TOPIC_GONE = ("message thread not found", "thread not found", "topic_deleted", "topic_closed",
+              "topic_id_invalid")
+RECREATE_AFTER_ATTEMPTS = 3  # a relay refused this often even in new topics fails for good
+
+
+def topic_gone(error: TelegramError) -> bool:
+    """Return True when Telegram refused a request because the forum topic is unusable."""
+    return isinstance(error, BadRequest) and any(
+        part in error.message.lower() for part in TOPIC_GONE)
 
 
 def utf16_length(text: str) -> int:
@@ -184,6 +197,8 @@ class RelayWorker:
             self.outbox.defer(case.case_code, side, wait)
             return True
         except (BadRequest, Forbidden) as error:
+            if side == DESK and self._topic_lost(case, batch, error):
+                return True  # the same relay goes again, into a new topic
             logger.error("relay %s for case %s refused by Telegram: %s", side, case.case_code,
                          type(error).__name__)
             self.outbox.mark_failed(batch, str(error))
@@ -232,6 +247,46 @@ class RelayWorker:
         if case is None or (case.status == "closed" and kind not in AFTER_CLOSE):
             raise CaseGoneError(code)
 
+    def _topic_lost(self, case: Case, batch: list[OutboxItem], error: TelegramError) -> bool:
+        """A deleted or closed topic: keep the relay pending and have the topic re-created."""
+        if (not topic_gone(error) or case.status == "closed" or case.thread_id is None
+                or batch[0].kind in ("general_notice", "close_topic")
+                or batch[0].attempts >= RECREATE_AFTER_ATTEMPTS):
+            return False
+        logger.warning("the topic of case %s is gone (%s): re-creating it", case.case_code,
+                       type(error).__name__)
+        self.outbox.mark_retry(batch, str(error))
+        self.cases.lose_topic(case.case_code, case.thread_id)
+        return True
+
+    async def _ensure_topic(self, case: Case, chat_id: int) -> bool:
+        """Re-create a lost topic and post the card again; return True when it did.
+
+        Each step is recorded before the next: a kill repeats at most the step in flight, and
+        a topic recorded as created is never created twice.
+        """
+        if case.topic_state not in ("lost", "card"):
+            return False
+        if case.topic_state == "lost":
+            await self.group_window.acquire()
+            self._recheck()
+            topic = await self.bot.create_forum_topic(chat_id, topic_name(case))
+            await self._persist("a re-created topic", lambda: self.cases.topic_recreated(
+                case.case_code, topic.message_thread_id))
+            case.thread_id, case.topic_state = topic.message_thread_id, "card"
+        replayed = self.outbox.pending_in_topic(case.case_code)
+        note = (f"\n\n⚠️ <b>Topic re-created</b>: the case's old topic was deleted or closed. "
+                f"{replayed} message(s) that had not arrived are replayed below, in order; "
+                "earlier ones are in /transcript.")
+        await self.group_window.acquire()
+        self._recheck()
+        await self.bot.send_message(chat_id, case_card(case) + note, parse_mode=ParseMode.HTML,
+                                    message_thread_id=case.thread_id,
+                                    reply_markup=card_markup(case.case_code))
+        await self._persist("a re-posted card", lambda: self.cases.topic_ready(case.case_code))
+        case.topic_state = ""
+        return True
+
     def _tell_failure(self, case: Case, side: str, kind: str, reason: str) -> None:
         """Nobody is left without knowing: the person (in their language) and the desk."""
         if kind in ("general_notice", "close_topic"):
@@ -264,6 +319,9 @@ class RelayWorker:
         head = batch[0]
         chat_id = case.desk_chat_id
         assert chat_id is not None
+        if head.kind != "general_notice" and await self._ensure_topic(case, chat_id) and (
+                head.kind == "open"):
+            return  # the card just posted is the opening card
         if head.kind == "open":
             if case.thread_id is None:
                 await self.group_window.acquire()

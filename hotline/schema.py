@@ -89,3 +89,14 @@ def m007_sent_messages(db: Database) -> None:
     }, pk="id", not_null={"user_key", "message_id", "at"}, defaults={"own": 0})
     db["sent_messages"].create_index(["user_key", "at"])
     db["sent_messages"].create_index(["at"])
+
+
+@hotline_migrations()
+def m008_topic_state(db: Database) -> None:
+    """Re-create a case's topic that operators deleted or closed, in steps that survive a kill.
+
+    topic_state: '' (usable), 'lost' (the old topic refused a relay: create a new one),
+    'card' (the new topic exists: post the case card again, then replay what is pending).
+    """
+    db["cases"].add_column("topic_state", str, not_null_default="")
+    db["cases"].add_column("topic_recreations", int, not_null_default=0)
