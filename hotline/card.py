@@ -21,5 +21,5 @@ def case_card(case: Case) -> str:
         lines.append(f"Channel: {escape(case.channel)} chat (text only: files do not reach "
                      "the person)")
     lines.append("Commands in this topic: /claim, /close [reason], /note text, /canned, "
-                 "/transcript, /block")
+                 "/transcript, /transfer, /block")
     return "\n".join(lines)

@@ -16,8 +16,8 @@ from bot.dialogue import ConversationState
 from bot.runtime import Runtime
 from bot.storage import erase_deleted
 from bot.telegram.desk import fallback_contacts
-from content.directory import load_directory
 from content.i18n import gettext_for
+from hotline import chats as chats_module
 from hotline.card import case_card
 from hotline.cases import Case, CaseStore
 from hotline.crypto import ChatIdCipher
@@ -33,16 +33,14 @@ RECHECK_EVERY = 10  # periodic runs (minutes) between two checks of a working op
 
 def partner_desks() -> dict[str, int]:
     """Return the partner NGOs that run their own operators' chat, by directory key."""
-    return {c.key: c.operator_chat_id for c in load_directory() if c.operator_chat_id}
+    return chats_module.partner_desks()
 
 
 def choose_desk(default_chat_id: int, region: str | None) -> int:
     """Route to a partner NGO's chat serving the shared region, else to the hotline's chat."""
-    if region:
-        for contact in load_directory():
-            if contact.operator_chat_id and contact.regions and region in contact.regions:
-                return contact.operator_chat_id
-    return default_chat_id
+    chats = chats_module.operator_chats(default_chat_id)
+    assert chats is not None
+    return chats.route(region)
 
 
 class OperatorDesk:
@@ -56,6 +54,8 @@ class OperatorDesk:
         self.cases = CaseStore(runtime.db)
         self.outbox = Outbox(runtime.db)
         self.cipher = ChatIdCipher(settings.secret_key)
+        self.chats = chats_module.operator_chats(settings.operator_chat_id)
+        assert self.chats is not None
         self.worker: RelayWorker | None = None
         self.group_window = SlidingWindow(settings.group_messages_per_minute, 60.0)
         self._relayed: dict[str, deque[float]] = {}  # case -> times of its last relays
@@ -147,7 +147,7 @@ class OperatorDesk:
             priority=str(request.get("priority") or "normal"), language=state.language,
             topic=str(request.get("topic") or "talk_to_human"), region=request.get("region"),
             consent=str(request.get("consent") or "anon"), summary=request.get("summary"),
-            desk_chat_id=choose_desk(self.settings.operator_chat_id, request.get("region")),
+            desk_chat_id=self.chats.route(request.get("region")),
             channel=channel)
         self.outbox.put(case.case_code, DESK, "open", {"card": case_card(case)}, case.priority)
         self._notify(DESK)

@@ -24,9 +24,11 @@ from telegram.ext import Application, CallbackQueryHandler, ContextTypes, Messag
 from content.i18n import gettext_for, mark
 from hotline.canned import CANNED
 from hotline.cases import BLOCKED_REASON, Case
-from hotline.desk import OperatorDesk, partner_desks
+from hotline.chats import operator_chats
+from hotline.desk import OperatorDesk
 from hotline.outbox import DESK, USER
 from hotline.relay import MAX_MESSAGE, utf16_length
+from hotline.transfer import desks_text, since_transfer, transfer
 
 logger = logging.getLogger(__name__)
 
@@ -182,6 +184,8 @@ async def on_operator_message(update: Update, context: ContextTypes.DEFAULT_TYPE
                                  reply_markup=canned_markup(case.case_code))
     elif command == "/transcript":
         await send_transcript(context, desk, case, message)
+    elif command == "/transfer":
+        await transfer_command(context, desk, case, message, argument)
     elif command == "/block":
         if case.user_key:
             desk.cases.block(case.user_key, argument.strip() or None)
@@ -189,7 +193,7 @@ async def on_operator_message(update: Update, context: ContextTypes.DEFAULT_TYPE
         await _reply(desk, message, "This person can no longer reach the hand-off. Case closed.")
     elif command:
         await _reply(desk, message, "Unknown command. Use /claim, /close [reason], /note, "
-                                 "/canned, /transcript or /block.")
+                                 "/canned, /transcript, /transfer or /block.")
     else:
         await relay_to_user(desk, case, message, user.id)
 
@@ -231,6 +235,24 @@ async def relay_to_user(desk: OperatorDesk, case: Case, message: Message, user_i
     desk._notify(USER)
 
 
+async def transfer_command(context: ContextTypes.DEFAULT_TYPE, desk: OperatorDesk, case: Case,
+                           message: Message, argument: str) -> None:
+    """/transfer [desk] [note]: list the desks, or hand the case over and close this topic."""
+    target, _space, note = argument.strip().partition(" ")
+    if not target:
+        await _reply(desk, message, desks_text(desk, case))
+        return
+    old_chat, old_thread = case.desk_chat_id, case.thread_id
+    moved, text = transfer(desk, case, target, note.strip() or None)
+    await _reply(desk, message, text)
+    if moved and old_chat is not None and old_thread is not None:
+        try:
+            await desk.group_window.acquire()
+            await context.bot.close_forum_topic(old_chat, old_thread)
+        except TelegramError:
+            logger.warning("could not close the old topic of a transferred case")
+
+
 async def on_operator_edit(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Carry an operator's edit over to the person's copy."""
     message = update.edited_message
@@ -255,7 +277,7 @@ async def send_transcript(context: ContextTypes.DEFAULT_TYPE, desk: OperatorDesk
     """Send the case's transcript to its topic as a text file."""
     lines = [f"Case {case.case_code} · {case.priority} · {case.language} · {case.topic}"]
     lines += [f"[{row['at']}] {row['author']}: {row['text']}"
-              for row in desk.cases.transcript(case.case_code)]
+              for row in since_transfer(desk.cases.transcript(case.case_code))]
     await desk.group_window.acquire()
     await context.bot.send_document(
         message.chat_id, BytesIO("\n".join(lines).encode()),
@@ -319,16 +341,17 @@ async def on_file_choice(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
                                      valid and parts[1] == "send")
 
 
-def desk_chat_ids(desk: OperatorDesk) -> set[int]:
-    """Return every chat whose members act as operators."""
-    assert desk.settings.operator_chat_id is not None
-    return {desk.settings.operator_chat_id, *partner_desks().values()}
+def desk_chat_ids(desk: OperatorDesk) -> frozenset[int]:
+    """Return every chat whose members act as operators (hotline.chats: the one list)."""
+    return desk.chats.ids
 
 
 def register_operator_handlers(application: Application, operator_chat_id: int,
                                group: int) -> None:
     """Register the operator side for the hotline's chat and partner NGOs' chats."""
-    chats = filters.Chat([operator_chat_id, *partner_desks().values()])
+    desks = operator_chats(operator_chat_id)
+    assert desks is not None
+    chats = filters.Chat(sorted(desks.ids))
     application.add_handler(
         MessageHandler(chats & filters.UpdateType.EDITED_MESSAGE, on_operator_edit),
         group=group)

@@ -136,6 +136,9 @@ def build_application(runtime: Runtime, *, updater: bool = True, rate_limiter: b
         application.bot.set_sent_hook(sent_hook(application.bot_data["sent_log"]))
     application.bot_data["runtime"] = runtime
     application.bot_data["operator_chat_id"] = settings.operator_chat_id
+    from hotline.chats import operator_chats
+
+    application.bot_data["operator_chats"] = operator_chats(settings.operator_chat_id)
     application.bot_data["desk"] = make_desk(runtime)
     application.bot_data["flood_guard"] = FloodGuard()
     register_handlers(application, settings.operator_chat_id)
