@@ -317,7 +317,7 @@ class FakeBotApi:
                                                  "width": 90, "height": 90}])
         if method in ("copyMessage", "forwardMessage"):
             return {"message_id": self.new_message_id()}
-        if method in ("sendVoice", "sendVideoNote", "sendAudio", "sendLocation"):
+        if method in ("sendVoice", "sendVideoNote", "sendAudio", "sendLocation", "sendSticker"):
             return self._message(params)
         if method in ("deleteMessage", "deleteMessages"):
             return self._delete(params)

@@ -23,6 +23,8 @@ from hotline.cases import Case, CaseStore
 from hotline.crypto import ChatIdCipher
 from hotline.files import IMAGE_MIME_TYPES
 from hotline.hours import within_office_hours
+from hotline.media import KIND as MEDIA_KIND
+from hotline.media import media_of, transcript_line
 from hotline.outbox import DESK, USER, Outbox
 from hotline.relay import RelayWorker
 from hotline.window import SlidingWindow
@@ -212,6 +214,22 @@ class OperatorDesk:
                 await self.ask_before_sending_file(context, message.chat_id, state.language,
                                                    row)
                 return True
+        elif (media := media_of(message)) is not None:
+            payload, kind, line = {**base, **media}, MEDIA_KIND, transcript_line(media)
+        elif message.location is not None:  # it identifies the person: only after a button
+            row = self.outbox.put(case.case_code, DESK, MEDIA_KIND, {
+                **base, "media": "location", "latitude": message.location.latitude,
+                "longitude": message.location.longitude}, case.priority, held=True)
+            await self.ask_before_sending_location(context, message.chat_id, state.language,
+                                                   row)
+            return True
+        elif message.contact is not None:
+            _ = gettext_for(state.language)
+            await context.bot.send_message(message.chat_id, _(
+                "I did not pass the contact card on: it would show the operator a name and a "
+                "phone number. If you want to give a number, type only what you choose to "
+                "share."))
+            return True
         else:
             return False
         return self.queue_from_user(user_key, state, kind, payload, line)
@@ -258,13 +276,33 @@ class OperatorDesk:
                 InlineKeyboardButton(_("Send the file"), callback_data=f"hlfile:send:{row}"),
                 InlineKeyboardButton(_("Do not send"), callback_data=f"hlfile:drop:{row}")]]))
 
+    async def ask_before_sending_location(self, context: ContextTypes.DEFAULT_TYPE,
+                                          chat_id: int, language: str, row: int) -> None:
+        """Ask the person before their location goes to the operators (it shows where they are)."""
+        _ = gettext_for(language)
+        await context.bot.send_message(chat_id, _(
+            "Your location shows where you are. Send it to the operator? Only do this if you "
+            "want them to know where you are."),
+            reply_markup=InlineKeyboardMarkup([[
+                InlineKeyboardButton(_("Send my location"), callback_data=f"hlfile:send:{row}"),
+                InlineKeyboardButton(_("Do not send"), callback_data=f"hlfile:drop:{row}")]]))
+
     async def file_choice(self, context: ContextTypes.DEFAULT_TYPE, chat_id: int,
                           user_key: str, language: str, row: int, send: bool) -> None:
-        """Carry out the person's answer about a held file."""
+        """Carry out the person's answer about a held file or location."""
         _ = gettext_for(language)
         case = self.cases.open_for_user(user_key)
+        held = self.outbox.held_payload(row, case.case_code) if case is not None else None
         if case is None or not self.outbox.release(row, case.case_code, send=send):
             await context.bot.send_message(chat_id, _("That button is no longer valid."))
+            return
+        if held is not None and held.get("media") == "location":
+            if send:
+                self.cases.add_transcript(case.case_code, "user", transcript_line(held))
+                self._notify(DESK)
+            await context.bot.send_message(chat_id, _(
+                "Your location is on its way to the operator.") if send else _(
+                "Your location was not sent."))
             return
         if send:
             self._notify(DESK)

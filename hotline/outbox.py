@@ -130,6 +130,12 @@ class Outbox:
                 [row_id, case_code])
             return cursor.rowcount == 1
 
+    def held_payload(self, row_id: int, case_code: str) -> dict[str, Any] | None:
+        """Return a held relay's payload (None when it is not held)."""
+        row = self.db.execute("SELECT payload FROM outbox WHERE id = ? AND case_code = ? AND "
+                              "status = 'held'", [row_id, case_code]).fetchone()
+        return json.loads(row[0]) if row else None
+
     def has_user_message(self, case_code: str, user_message_id: int) -> bool:
         """Return True when a user message was already queued (an update seen twice)."""
         return self.db.execute(

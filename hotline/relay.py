@@ -25,6 +25,7 @@ from hotline.card import case_card
 from hotline.cases import Case, CaseStore
 from hotline.crypto import ChatIdCipher
 from hotline.files import IMAGE_KINDS, extension, sniff, strip_image
+from hotline.media import send_media
 from hotline.outbox import DESK, USER, Outbox, OutboxItem
 from hotline.window import SlidingWindow
 
@@ -34,7 +35,7 @@ MAX_MESSAGE = 4096  # Telegram's limit for a text, in UTF-16 code units after en
 EDITED_MARK = "\n(edited)"
 Link = tuple[int, int, str]  # (user-side message id, operators'-side message id, direction)
 TELL_EVERY = 600.0  # seconds between two alerts about refused relays of one case and side
-PERSON_KINDS = ("open", "user_text", "user_photo", "user_document", "user_edit")
+PERSON_KINDS = ("open", "user_text", "user_photo", "user_document", "user_edit", "user_media")
 
 
 # what Telegram answers for a topic operators deleted, closed or that is otherwise unusable
@@ -344,7 +345,7 @@ class RelayWorker:
             raise BadRequest("case has no topic yet")
         thread = case.thread_id
         if head.kind in ("user_text", "user_photo", "user_document", "user_edit", "notice",
-                         "close_topic"):
+                         "close_topic", "user_media"):
             await self.group_window.acquire()
             self._recheck()
         if head.kind == "user_text":
@@ -364,6 +365,9 @@ class RelayWorker:
             links.append((head.payload["user_message_id"], message.message_id, "to_desk"))
         elif head.kind == "user_document":
             message = await self._send_document_renamed(chat_id, head.payload, thread)
+            links.append((head.payload["user_message_id"], message.message_id, "to_desk"))
+        elif head.kind == "user_media":
+            message = await send_media(self.bot, chat_id, head.payload, thread=thread)
             links.append((head.payload["user_message_id"], message.message_id, "to_desk"))
         elif head.kind == "user_edit":
             desk_id = self.cases.desk_message_for(case.case_code,
@@ -442,6 +446,8 @@ class RelayWorker:
             message = await self._send_document_renamed(chat_id, {**payload, "confirmed": True},
                                                         None)
             await self.bot.send_message(chat_id, payload["caption"], parse_mode=ParseMode.HTML)
+        elif item.kind == "op_media":
+            message = await send_media(self.bot, chat_id, payload, caption=payload.get("caption"))
         elif item.kind == "op_edit":
             user_id = self.cases.user_message_for(case.case_code, payload["desk_message_id"])
             if user_id is not None:

@@ -26,6 +26,7 @@ from hotline.canned import CANNED
 from hotline.cases import BLOCKED_REASON, Case
 from hotline.chats import operator_chats
 from hotline.desk import OperatorDesk
+from hotline.media import media_of, transcript_line
 from hotline.outbox import DESK, USER
 from hotline.relay import MAX_MESSAGE, utf16_length
 from hotline.transfer import desks_text, since_transfer, transfer
@@ -229,8 +230,18 @@ async def relay_to_user(desk: OperatorDesk, case: Case, message: Message, user_i
                          "caption": signed(case.language, escape(message.caption or ""))},
                         case.priority)
         desk.cases.add_transcript(case.case_code, "operator", "[document]")
+    elif (media := media_of(message)) is not None or message.location is not None:
+        if media is None:
+            assert message.location is not None
+            media = {"media": "location", "latitude": message.location.latitude,
+                     "longitude": message.location.longitude}
+        caption = signed(case.language, "") if media["media"] in ("voice", "audio") else None
+        desk.outbox.put(case.case_code, USER, "op_media", {**base, **media, "caption": caption},
+                        case.priority)
+        desk.cases.add_transcript(case.case_code, "operator", transcript_line(media))
     else:
-        await _reply(desk, message, "Only text, photos and documents can be sent to the person.")
+        await _reply(desk, message, "Only text, photos, documents, voice and video notes, "
+                                    "audio, stickers and locations can be sent to the person.")
         return
     desk._notify(USER)
 

@@ -122,14 +122,14 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 
 async def on_media(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Relay photos and documents during a hand-off; explain what the bot can read otherwise."""
+    """Relay photos, files, voice and the rest during a hand-off (hotline.desk decides what);
+    explain what the bot can read otherwise."""
     message = update.effective_message
     chat = update.effective_chat
     assert message is not None and chat is not None
     remember(context, message.message_id)
     user_key, state = _runtime(context).service.state_for(chat.id)
-    if (state.handoff and (message.photo or message.document)
-            and await _desk(context).relay_from_user(context, message, user_key, state)):
+    if state.handoff and await _desk(context).relay_from_user(context, message, user_key, state):
         return
     await _answer(update, context, Incoming(media=media_kind(message)))
 
