@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 import time
 from collections import deque
@@ -10,6 +11,7 @@ from html import escape
 from typing import Any
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message
+from telegram.error import TelegramError
 from telegram.ext import Application, ContextTypes
 
 from bot.dialogue import ConversationState
@@ -20,7 +22,7 @@ from content.i18n import gettext_for
 from hotline import chats as chats_module
 from hotline.card import case_card
 from hotline.cases import Case, CaseStore
-from hotline.crypto import ChatIdCipher
+from hotline.crypto import ChatIdCipher, SealCipher
 from hotline.files import IMAGE_MIME_TYPES
 from hotline.hours import within_office_hours
 from hotline.media import KIND as MEDIA_KIND
@@ -56,6 +58,7 @@ class OperatorDesk:
         self.cases = CaseStore(runtime.db)
         self.outbox = Outbox(runtime.db)
         self.cipher = ChatIdCipher(settings.secret_key)
+        self.sealer = SealCipher(settings.secret_key)
         self.chats = chats_module.operator_chats(settings.operator_chat_id)
         assert self.chats is not None
         self.worker: RelayWorker | None = None
@@ -76,7 +79,7 @@ class OperatorDesk:
         await self.check_chat(application.bot)
         self.bot = application.bot
         self.worker = RelayWorker(application.bot, self.outbox, self.cases, self.cipher,
-                                  self.group_window, self.user_sides)
+                                  self.group_window, self.user_sides, sealer=self.sealer)
         self.worker.start()
         if application.job_queue is not None:
             application.job_queue.run_repeating(self.periodic, interval=60, first=5,
@@ -217,9 +220,10 @@ class OperatorDesk:
         elif (media := media_of(message)) is not None:
             payload, kind, line = {**base, **media}, MEDIA_KIND, transcript_line(media)
         elif message.location is not None:  # it identifies the person: only after a button
+            place = json.dumps([message.location.latitude, message.location.longitude])
             row = self.outbox.put(case.case_code, DESK, MEDIA_KIND, {
-                **base, "media": "location", "latitude": message.location.latitude,
-                "longitude": message.location.longitude}, case.priority, held=True)
+                **base, "media": "location", "sealed": self.sealer.seal(place)},
+                case.priority, held=True)  # never readable in the database
             await self.ask_before_sending_location(context, message.chat_id, state.language,
                                                    row)
             return True
@@ -333,18 +337,42 @@ class OperatorDesk:
         self._notify(DESK)
 
     async def forget(self, context: ContextTypes.DEFAULT_TYPE, user_key: str) -> None:
-        """Close and delete every case of the user; operators learn only that it was closed."""
-        bot = context.bot if context is not None else self.bot
-        for case in self.cases.forget_user(user_key):
-            if case.thread_id is not None and case.desk_chat_id is not None and bot is not None:
-                try:
-                    await self.group_window.acquire()
-                    await bot.send_message(
-                        case.desk_chat_id, "The person deleted their data. This case is closed "
-                        "and its messages are deleted.", message_thread_id=case.thread_id)
-                    await bot.close_forum_topic(case.desk_chat_id, case.thread_id)
-                except Exception:  # a closed or deleted topic must not stop the forgetting
-                    logger.warning("could not close the topic of a forgotten case")
+        """Delete every case of the user, then delete the operators' copies (or say what stays)."""
+        await self.tell_forgotten(context.bot if context is not None else self.bot,
+                                  self.forget_rows(user_key))
+
+    def forget_rows(self, user_key: str) -> list[Case]:
+        """Delete every case of a user from the database (one transaction); return the open
+        ones, whose topics `tell_forgotten` deletes once the deletion is committed."""
+        return self.cases.forget_user(user_key)
+
+    async def tell_forgotten(self, bot: Any, cases: list[Case]) -> None:
+        """Delete each forgotten case's topic (all its messages); where Telegram refuses, say
+        in the topic what stays. A failure here never undoes the forgetting."""
+        for case in cases:
+            if case.thread_id is None or case.desk_chat_id is None or bot is None:
+                continue
+            chat, thread = case.desk_chat_id, case.thread_id
+            try:
+                await self.group_window.acquire()
+                await bot.delete_forum_topic(chat, thread)
+                await self.group_window.acquire()
+                await bot.send_message(chat, f"Case {case.case_code}: the person deleted their "
+                                       "data. Its topic was deleted with every message in it, "
+                                       "and the bot's database keeps nothing of the case.")
+                continue
+            except TelegramError as error:
+                reason = type(error).__name__
+            try:
+                await self.group_window.acquire()
+                await bot.send_message(
+                    chat, "The person deleted their data. The case is deleted from the bot's "
+                    f"database, but Telegram did not let the bot delete this topic ({reason}): "
+                    "the messages above stay in this group until an admin deletes the topic.",
+                    message_thread_id=thread)
+                await bot.close_forum_topic(chat, thread)
+            except TelegramError:  # a deleted topic must not stop the forgetting
+                logger.warning("could not tell the operators about a forgotten case")
 
     def close_idle(self) -> int:
         """Close cases nobody wrote in for SAPAR_IDLE_CLOSE_DAYS, so that retention applies."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import contextvars
+import json
 import logging
 import sqlite3
 import time
@@ -23,7 +24,7 @@ from bot.telegram.ratelimit import NO_RETRY
 from content.i18n import gettext_for
 from hotline.card import case_card
 from hotline.cases import Case, CaseStore
-from hotline.crypto import ChatIdCipher
+from hotline.crypto import ChatIdCipher, SealCipher
 from hotline.files import IMAGE_KINDS, extension, sniff, strip_image
 from hotline.media import send_media
 from hotline.outbox import DESK, USER, Outbox, OutboxItem
@@ -96,8 +97,10 @@ class RelayWorker:
 
     def __init__(self, bot: Bot, outbox: Outbox, cases: CaseStore, cipher: ChatIdCipher,
                  group_window: SlidingWindow | None = None,
-                 user_sides: dict[str, UserSide] | None = None) -> None:
+                 user_sides: dict[str, UserSide] | None = None,
+                 sealer: SealCipher | None = None) -> None:
         self.bot = bot
+        self.sealer = sealer
         self.outbox = outbox
         self.cases = cases
         self.cipher = cipher
@@ -367,7 +370,12 @@ class RelayWorker:
             message = await self._send_document_renamed(chat_id, head.payload, thread)
             links.append((head.payload["user_message_id"], message.message_id, "to_desk"))
         elif head.kind == "user_media":
-            message = await send_media(self.bot, chat_id, head.payload, thread=thread)
+            payload = head.payload
+            if "sealed" in payload:  # a location, encrypted while it waited
+                assert self.sealer is not None
+                latitude, longitude = json.loads(self.sealer.unseal(payload["sealed"]))
+                payload = {**payload, "latitude": latitude, "longitude": longitude}
+            message = await send_media(self.bot, chat_id, payload, thread=thread)
             links.append((head.payload["user_message_id"], message.message_id, "to_desk"))
         elif head.kind == "user_edit":
             desk_id = self.cases.desk_message_for(case.case_code,

@@ -131,7 +131,7 @@ async def test_operator_files_become_a_note_and_forget_closes_the_topic(tmp_path
                 await person.say("/forget")
                 await person.press("forget:yes")
                 assert "deleted" in person.text()
-                await wait_for(api, lambda c: any(x.method == "closeForumTopic" for x in c)
+                await wait_for(api, lambda c: any(x.method == "deleteForumTopic" for x in c)
                                and any("deleted their data" in t
                                        for t in texts_to(c, OPERATORS)))
                 assert runtime.db["cases"].count == 0
