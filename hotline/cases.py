@@ -48,6 +48,7 @@ class Case:
     operator_key: str | None = None
     fallback_sent: int = 0
     channel: str = "telegram"  # the front end replies go back to ("telegram" or "web")
+    country: str | None = None  # where the person said they are (for the fall-back numbers)
     topic_state: str = ""  # '' usable, 'lost' (to re-create), 'card' (card to post again)
 
     @classmethod
@@ -95,7 +96,8 @@ class CaseStore:
 
     def create(self, *, user_key: str, chat_enc: str | None, priority: str, language: str,
                topic: str, region: str | None, consent: str, summary: str | None,
-               desk_chat_id: int | None, channel: str = "telegram") -> Case:
+               desk_chat_id: int | None, channel: str = "telegram",
+               country: str | None = None) -> Case:
         """Open a new waiting case with a fresh code."""
         while True:
             code = new_case_code()
@@ -105,7 +107,7 @@ class CaseStore:
                "status": "waiting", "priority": priority, "language": language,
                "topic": topic, "region": region, "consent": consent, "summary": summary,
                "desk_chat_id": desk_chat_id, "thread_id": None, "created_at": now(),
-               "fallback_sent": 0, "purged": 0, "channel": channel}
+               "fallback_sent": 0, "purged": 0, "channel": channel, "country": country}
         self.db["cases"].insert(row)
         self.db.conn.commit()
         return Case.from_row(row)

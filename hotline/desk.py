@@ -131,7 +131,8 @@ class OperatorDesk:
         if not self.available or self.cases.is_blocked(user_key):
             state.handoff = None
             return False, (_("No hotline operator is connected to this bot right now.") + "\n\n"
-                           + fallback_contacts(state.language, request.get("region")))
+                           + fallback_contacts(state.language, request.get("region"),
+                                               state.country))
         case = self.cases.open_for_user(user_key)
         if case is not None:
             if request.get("priority") == "urgent" and not case.urgent:
@@ -145,15 +146,15 @@ class OperatorDesk:
             state.handoff = None
             return False, (_("You have asked for an operator several times in the last hour. "
                              "Please wait a little before you open a new chat. If you need "
-                             "help now:") + "\n\n" + fallback_contacts(state.language,
-                                                                        request.get("region")))
+                             "help now:") + "\n\n" + fallback_contacts(
+                state.language, request.get("region"), state.country))
         case = self.cases.create(
             user_key=user_key, chat_enc=chat_enc,
             priority=str(request.get("priority") or "normal"), language=state.language,
             topic=str(request.get("topic") or "talk_to_human"), region=request.get("region"),
             consent=str(request.get("consent") or "anon"), summary=request.get("summary"),
             desk_chat_id=self.chats.route(request.get("region")),
-            channel=channel)
+            channel=channel, country=state.country)
         self.outbox.put(case.case_code, DESK, "open", {"card": case_card(case)}, case.priority)
         self._notify(DESK)
         state.handoff = "waiting"
@@ -169,7 +170,7 @@ class OperatorDesk:
         _ = gettext_for(language)
         return (_("Operators are not available right now. Your case stays open and an operator "
                   "will write to you here when available. If you need help sooner:")
-                + "\n\n" + fallback_contacts(language, case.region))
+                + "\n\n" + fallback_contacts(language, case.region, case.country))
 
     def make_urgent(self, case: Case) -> None:
         """Raise a case to urgent and move its relays to the front."""

@@ -305,7 +305,7 @@ class RelayWorker:
                 "Your last message could not be passed to the operator because of a technical "
                 "problem. The operators have been told. Please send it again in a few minutes, "
                 "or use one of these numbers:")) + "\n\n" + fallback_contacts(
-                    case.language, case.region)}, case.priority)
+                    case.language, case.region, case.country)}, case.priority)
             self.notify(USER)
         elif side == USER and case.thread_id is not None:
             self.outbox.put(case.case_code, DESK, "notice", {"text": (

@@ -100,3 +100,9 @@ def m008_topic_state(db: Database) -> None:
     """
     db["cases"].add_column("topic_state", str, not_null_default="")
     db["cases"].add_column("topic_recreations", int, not_null_default=0)
+
+
+@hotline_migrations()
+def m009_case_country(db: Database) -> None:
+    """The country the person said they are in (its emergency number leads the fall-backs)."""
+    db["cases"].add_column("country", str)
