@@ -22,6 +22,7 @@ from content.i18n import gettext_for
 from hotline import chats as chats_module
 from hotline.card import case_card
 from hotline.cases import Case, CaseStore
+from hotline.clock import DeskClock
 from hotline.crypto import ChatIdCipher, SealCipher
 from hotline.files import IMAGE_MIME_TYPES
 from hotline.hours import within_office_hours
@@ -29,6 +30,7 @@ from hotline.media import KIND as MEDIA_KIND
 from hotline.media import media_of, transcript_line
 from hotline.outbox import DESK, USER, Outbox
 from hotline.relay import RelayWorker
+from hotline.reminders import person_wrote, remind_desk
 from hotline.window import SlidingWindow
 
 logger = logging.getLogger(__name__)
@@ -59,6 +61,7 @@ class OperatorDesk:
         self.outbox = Outbox(runtime.db)
         self.cipher = ChatIdCipher(settings.secret_key)
         self.sealer = SealCipher(settings.secret_key)
+        self.clock = DeskClock()
         self.chats = chats_module.operator_chats(settings.operator_chat_id)
         assert self.chats is not None
         self.worker: RelayWorker | None = None
@@ -252,6 +255,7 @@ class OperatorDesk:
             return False
         self.cases.add_transcript(case.case_code, "user", line)
         self.outbox.put(case.case_code, DESK, kind, payload, case.priority)
+        person_wrote(self.cases, case.case_code, self.clock.now())
         self._notify(DESK)
         return True
 
@@ -407,13 +411,21 @@ class OperatorDesk:
 
     # ----- periodic -------------------------------------------------------------------------
 
+    def check_clock(self) -> int:
+        """Queue the desk's due reminders (unclaimed cases, unanswered messages)."""
+        sent = remind_desk(self.cases, self.outbox, self.settings, self.clock.now())
+        if sent:
+            self._notify(DESK)
+        return sent
+
     async def periodic(self, context: ContextTypes.DEFAULT_TYPE) -> None:
         """Re-check the operators' chat (every minute while it fails, else every 10), give
         fall-back numbers for unclaimed cases, delete texts past the retention period."""
         self._checks += 1
         if not self.available or self._checks >= RECHECK_EVERY:
             await self.check_chat(context.bot)
-        cutoff = datetime.now(UTC) - timedelta(minutes=self.settings.claim_timeout_minutes)
+        self.check_clock()
+        cutoff = self.clock.now() - timedelta(minutes=self.settings.claim_timeout_minutes)
         for case in self.cases.waiting_unclaimed_since(cutoff):
             self.outbox.put(case.case_code, USER, "notice",
                             {"text": self.fallback_text(case.language, case)}, case.priority)

@@ -106,3 +106,15 @@ def m008_topic_state(db: Database) -> None:
 def m009_case_country(db: Database) -> None:
     """The country the person said they are in (its emergency number leads the fall-backs)."""
     db["cases"].add_column("country", str)
+
+
+@hotline_migrations()
+def m010_desk_clock(db: Database) -> None:
+    """The desk's reminders, in the database so that a restart neither loses nor repeats them.
+
+    waiting_since: when the person's oldest unanswered message arrived (cleared by a reply);
+    reminded_unclaimed / reminded_unanswered: when (for which wait) the desk was reminded.
+    """
+    db["cases"].add_column("waiting_since", str)
+    db["cases"].add_column("reminded_unclaimed", str)
+    db["cases"].add_column("reminded_unanswered", str)

@@ -29,6 +29,7 @@ from hotline.desk import OperatorDesk
 from hotline.media import media_of, transcript_line
 from hotline.outbox import DESK, USER
 from hotline.relay import MAX_MESSAGE, utf16_length
+from hotline.reminders import operator_answered
 from hotline.transfer import desks_text, since_transfer, transfer
 
 logger = logging.getLogger(__name__)
@@ -144,6 +145,7 @@ def send_canned(desk: OperatorDesk, case: Case, index: int) -> None:
                                                                        escape(text))},
                     case.priority)
     desk.cases.add_transcript(case.case_code, "operator", f"[canned {index + 1}] {text}")
+    operator_answered(desk.cases, case.case_code)
     desk._notify(USER)
 
 
@@ -243,6 +245,7 @@ async def relay_to_user(desk: OperatorDesk, case: Case, message: Message, user_i
         await _reply(desk, message, "Only text, photos, documents, voice and video notes, "
                                     "audio, stickers and locations can be sent to the person.")
         return
+    operator_answered(desk.cases, case.case_code)
     desk._notify(USER)
 
 
