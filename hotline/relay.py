@@ -28,6 +28,7 @@ from hotline.crypto import ChatIdCipher, SealCipher
 from hotline.files import IMAGE_KINDS, extension, sniff, strip_image
 from hotline.media import send_media
 from hotline.outbox import DESK, USER, Outbox, OutboxItem
+from hotline.rating import question
 from hotline.window import SlidingWindow
 
 logger = logging.getLogger(__name__)
@@ -79,7 +80,8 @@ class CaseGoneError(Exception):
     """The case was deleted (/forget) or closed while its relay waited: nothing may go out."""
 
 
-AFTER_CLOSE = ("notice", "close_topic", "general_notice")  # what still goes to a closed case
+# what still goes to a closed case
+AFTER_CLOSE = ("notice", "close_topic", "general_notice", "rating")
 # (case code, kind) of the relay in flight, per sending loop (each loop is its own task)
 SENDING: contextvars.ContextVar[tuple[str, str] | None] = contextvars.ContextVar(
     "sapar_relay_sending", default=None)
@@ -445,6 +447,10 @@ class RelayWorker:
                 chat_id, payload["text"], parse_mode=ParseMode.HTML,
                 reply_to_message_id=reply_to, allow_sending_without_reply=True,
                 disable_web_page_preview=True)
+        elif item.kind == "rating":
+            text, markup = question(case.language, payload["token"])
+            message = await self.bot.send_message(chat_id, text, parse_mode=ParseMode.HTML,
+                                                  reply_markup=markup)
         elif item.kind == "op_photo":
             message = await self.bot.send_photo(chat_id, payload["file_id"],
                                                 caption=payload["caption"],

@@ -118,3 +118,16 @@ def m010_desk_clock(db: Database) -> None:
     db["cases"].add_column("waiting_since", str)
     db["cases"].add_column("reminded_unclaimed", str)
     db["cases"].add_column("reminded_unanswered", str)
+
+
+@hotline_migrations()
+def m011_ratings(db: Database) -> None:
+    """"Did this help?" after a case is closed: anonymous on purpose.
+
+    A rating row has the ISO week and the answer only: no pseudonym, no case code, no time
+    that could be matched with a case's close. A question's one-time token is all that links
+    the buttons to the question, and it is deleted when used (or after a week).
+    """
+    db["rating_tokens"].create({"token": str, "created_at": str}, pk="token")
+    db["ratings"].create({"id": int, "week": str, "score": int, "comment": str}, pk="id",
+                         not_null={"week", "score"})

@@ -28,6 +28,7 @@ from hotline.chats import operator_chats
 from hotline.desk import OperatorDesk
 from hotline.media import media_of, transcript_line
 from hotline.outbox import DESK, USER
+from hotline.rating import new_question
 from hotline.relay import MAX_MESSAGE, utf16_length
 from hotline.reminders import operator_answered
 from hotline.transfer import desks_text, since_transfer, transfer
@@ -118,6 +119,9 @@ def close(desk: OperatorDesk, case: Case, reason: str | None) -> bool:
     desk.outbox.put(case.case_code, USER, "notice", {"text": escape(_(
         "The hotline operator closed this chat. You can ask for a person again at any time "
         "with /human."))}, case.priority)
+    if reason != BLOCKED_REASON and case.channel == "telegram":  # "did this help?", anonymous
+        desk.outbox.put(case.case_code, USER, "rating", {"token": new_question(desk.cases.db)},
+                        case.priority)
     desk.outbox.put(case.case_code, DESK, "close_topic", {}, case.priority)
     desk.cases.add_transcript(case.case_code, "system", f"closed: {reason or ''}")
     if case.user_key:

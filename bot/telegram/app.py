@@ -69,6 +69,10 @@ def register_handlers(application: Application, operator_chat_id: int | None) ->
 
         application.add_handler(CallbackQueryHandler(on_file_choice, pattern=r"^hlfile:"),
                                 group=USER_GROUP)
+        from hotline.rating import on_rating
+
+        application.add_handler(CallbackQueryHandler(on_rating, pattern=r"^hlrate:"),
+                                group=USER_GROUP)
     application.add_handler(CallbackQueryHandler(handlers.on_button), group=USER_GROUP)
 
     if operator_chat_id is not None:

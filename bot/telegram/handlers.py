@@ -104,6 +104,10 @@ async def on_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     chat = update.effective_chat
     assert message is not None and message.text is not None and chat is not None
     remember(context, message.message_id)
+    from hotline.rating import take_comment
+
+    if await take_comment(context, message):  # the comment after "did this help?"
+        return
     user_key, state = _runtime(context).service.state_for(chat.id)
     if state.handoff and await _desk(context).relay_from_user(context, message, user_key, state):
         return
