@@ -27,7 +27,7 @@ from content.i18n import gettext_for
 logger = logging.getLogger(__name__)
 DELETABLE_FOR = timedelta(hours=48)  # Telegram's limit for bots deleting messages
 PER_REQUEST = 100  # deleteMessages takes at most 100 ids
-PURGE_EVERY = 500  # records between two purges of expired rows
+PURGE_EVERY = timedelta(hours=1)  # expired ids are deleted at most this late after 48 h
 Clock = Callable[[], datetime]
 
 
@@ -51,7 +51,7 @@ class SentLog:
         self.db = db
         self.user_key = user_key
         self.clock = clock or (lambda: datetime.now(UTC))
-        self._records = 0
+        self._purged_at: datetime | None = None
 
     def record(self, chat_id: int, message_id: int, own: bool = False) -> None:
         """Remember one message of a private chat; a database error never stops the send."""
@@ -60,8 +60,7 @@ class SentLog:
                             "VALUES (?, ?, ?, ?)", [self.user_key(chat_id), message_id,
                                                     _iso(self.clock()), int(own)])
             self.db.conn.commit()
-            self._records += 1
-            if self._records % PURGE_EVERY == 0:
+            if self._purged_at is None or self.clock() - self._purged_at >= PURGE_EVERY:
                 self.purge()
         except sqlite3.Error as error:
             logger.warning("could not record a sent message for /hide (%s)",
@@ -81,6 +80,7 @@ class SentLog:
 
     def purge(self) -> int:
         """Delete the ids older than 48 h (Telegram would refuse to delete them anyway)."""
+        self._purged_at = self.clock()
         with self.db.conn:
             cursor = self.db.conn.execute("DELETE FROM sent_messages WHERE at <= ?",
                                           [_iso(self.clock() - DELETABLE_FOR)])

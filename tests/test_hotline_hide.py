@@ -97,3 +97,21 @@ async def test_hide_skips_what_telegram_no_longer_allows_and_says_so(
         with sqlite3.connect(tmp_path / "sapar.db") as db:
             assert db.execute("SELECT COUNT(*) FROM sent_messages WHERE at < '2021'"
                               ).fetchone()[0] == 0, "the old ids are dropped too"
+
+
+def test_ids_older_than_48_hours_are_purged_without_a_hide(db) -> None:
+    from datetime import UTC, datetime, timedelta
+
+    from hotline.sentlog import SentLog
+
+    now = [datetime(2026, 12, 1, 12, 0, tzinfo=UTC)]
+    log = SentLog(db, lambda chat: f"key{chat}", clock=lambda: now[0])
+    log.record(11, 1)
+    now[0] += timedelta(hours=47)
+    log.record(11, 2)
+    assert log.recent("key11") == [1, 2]
+    now[0] += timedelta(hours=2)  # the first is 49 h old: Telegram would refuse it
+    assert log.recent("key11") == [2]
+    log.record(12, 3)  # an hour after the last purge: the old row goes
+    assert db.execute("SELECT message_id FROM sent_messages ORDER BY id").fetchall() == [
+        (2,), (3,)]

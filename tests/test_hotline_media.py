@@ -128,3 +128,23 @@ async def test_location_needs_a_button_and_a_contact_card_never_goes(
             assert "+996555123456" not in blob and "Aibek" not in blob
         with sqlite3.connect(tmp_path / "sapar.db") as db:
             assert "56.0" not in str(db.execute("SELECT payload FROM outbox").fetchall())
+
+
+OFFER = {"ky": "оператору уга алат", "ru": "оператор горячей линии может"}
+
+
+@pytest.mark.parametrize("language", ["ky", "ru"])
+async def test_a_voice_note_outside_a_hand_off_offers_an_operator(tmp_path: Path, parser,
+                                                                   language: str) -> None:
+    chat = 9930 + ["ky", "ru"].index(language)
+    with FakeBotApi() as api:
+        async with running_bot(api, tmp_path, parser, OPERATOR_CHAT_ID=str(OPERATORS)):
+            api.push_update(text_update(chat, f"/start {language}"))
+            await wait_for(api, lambda c: len(sent_to(c, chat)) >= 2)
+            api.push_update({"message": message(chat, None, voice=voice("lonely", 30))})
+            calls = await wait_for(api, lambda c: any(OFFER[language] in t
+                                                      for t in texts_to(c, chat)))
+        offer = next(c for c in sent_to(calls, chat) if OFFER[language] in
+                     c.params.get("text", ""))
+        assert "human" in str(offer.params["reply_markup"])
+        assert not sent_to(calls, OPERATORS, "sendVoice"), "no case: nothing is relayed"
