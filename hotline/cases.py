@@ -126,11 +126,14 @@ class CaseStore:
         return cursor.rowcount == 1
 
     def topic_recreated(self, case_code: str, thread_id: int) -> None:
-        """Remember a case's new topic; its card is to be posted again."""
-        self.db.execute(
-            "UPDATE cases SET thread_id = ?, topic_state = 'card', topic_recreations = "
-            "topic_recreations + 1 WHERE case_code = ?", [thread_id, case_code])
-        self.db.conn.commit()
+        """Remember a case's new topic; its card is to be posted again. The old topic's
+        message links go: edits and replies then reach the new topic as new messages."""
+        with self.db.conn:
+            self.db.conn.execute(
+                "UPDATE cases SET thread_id = ?, topic_state = 'card', topic_recreations = "
+                "topic_recreations + 1 WHERE case_code = ?", [thread_id, case_code])
+            self.db.conn.execute("DELETE FROM message_links WHERE case_code = ? AND "
+                                 "direction = 'to_desk'", [case_code])
 
     def topic_ready(self, case_code: str) -> None:
         """The re-created topic has its card again: relays go on as usual."""

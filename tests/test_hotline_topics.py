@@ -40,7 +40,8 @@ async def test_a_lost_topic_is_recreated_with_the_card_and_the_messages_in_order
     with FakeBotApi() as api:
         async with running_bot(api, tmp_path, parser, OPERATOR_CHAT_ID=str(OPERATORS)):
             old = await open_case(api, chat, language)
-            api.push_update(text_update(chat, "первое сообщение"))
+            first = text_update(chat, "первое сообщение")
+            api.push_update(first)
             await wait_for(api, lambda c: any("первое" in t for t in texts_to(c, OPERATORS)))
             api.delete_topic(old) if how == "deleted" else api.close_topic(old)
             for n in range(3):
@@ -60,6 +61,11 @@ async def test_a_lost_topic_is_recreated_with_the_card_and_the_messages_in_order
             for n in range(3):
                 assert sum(f"после удаления {n} " in t for t in texts) == 1
             assert not [t for t in texts_to(api.calls, chat) if "could not be passed" in t]
+            # an edit of a message whose copy went with the old topic: a new message here
+            api.push_update({"edited_message": {**first["message"], "text": "первое, исправлено",
+                                                "edit_date": 1}})
+            await wait_for(api, lambda c: any("исправлено" in t for t in in_thread(api, new)))
+            assert not api.calls_of("editMessageText")
             # the operators work in the new topic as before
             api.push_update(in_topic(new, "/claim"))
             await wait_for(api, lambda c: any("Claimed" in t for t in in_thread(api, new)))
