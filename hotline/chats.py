@@ -38,13 +38,15 @@ class OperatorChats:
         """Return the chat of a desk by name."""
         return self.main if desk == MAIN else self.partners.get(desk)
 
-    def route(self, region: str | None) -> int:
-        """Return the chat a new case goes to: a partner serving the shared region, else main."""
+    def route(self, region: str | None, unusable: frozenset[int] = frozenset()) -> int:
+        """Return the chat a new case goes to: a partner serving the shared region (and whose
+        chat passed its check), else the hotline's chat."""
         if region:
             for contact in directory.load_directory():
-                if contact.operator_chat_id in self.partners.values() and contact.regions \
-                        and region in contact.regions:
-                    return contact.operator_chat_id
+                chat = contact.operator_chat_id
+                if chat in self.partners.values() and chat not in unusable \
+                        and contact.regions and region in contact.regions:
+                    return chat
         return self.main
 
 

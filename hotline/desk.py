@@ -62,6 +62,7 @@ class OperatorDesk:
         self.cipher = ChatIdCipher(settings.secret_key)
         self.sealer = SealCipher(settings.secret_key)
         self.clock = DeskClock()
+        self.unusable_partners: frozenset[int] = frozenset()  # partner chats failing the check
         self.chats = chats_module.operator_chats(settings.operator_chat_id)
         assert self.chats is not None
         self.worker: RelayWorker | None = None
@@ -101,6 +102,15 @@ class OperatorDesk:
             logger.warning("hand-off enabled again: the operators' chat passes its check")
         self.available = problem is None
         self.unavailable_reason = problem or ""
+        unusable = set()
+        for key, chat in self.chats.partners.items():  # a partner's chat that fails: main
+            partner_problem = await check_operator_chat(bot, chat)
+            if partner_problem:
+                unusable.add(chat)
+                if chat not in self.unusable_partners:
+                    logger.error("partner desk %s (chat %s): %s; its region's cases go to the "
+                                 "hotline's chat", key, chat, partner_problem)
+        self.unusable_partners = frozenset(unusable)
         return self.available
 
     async def shutdown(self) -> None:
@@ -156,7 +166,7 @@ class OperatorDesk:
             priority=str(request.get("priority") or "normal"), language=state.language,
             topic=str(request.get("topic") or "talk_to_human"), region=request.get("region"),
             consent=str(request.get("consent") or "anon"), summary=request.get("summary"),
-            desk_chat_id=self.chats.route(request.get("region")),
+            desk_chat_id=self.chats.route(request.get("region"), self.unusable_partners),
             channel=channel, country=state.country)
         self.outbox.put(case.case_code, DESK, "open", {"card": case_card(case)}, case.priority)
         self._notify(DESK)

@@ -153,3 +153,21 @@ async def test_the_gate_lets_a_partners_buttons_through_and_hotline_can_transfer
                                               in x.params.get("text", "") for x in c))
             api.push_update(in_topic(new, "/close", chat=PARTNER, user=PARTNER_OPERATOR))
             await wait_for(api, lambda c: any("/human" in t for t in texts_to(c, chat)))
+
+
+async def test_a_partner_chat_that_fails_its_check_sends_its_cases_to_the_hotline(
+        tmp_path: Path, parser, partner: tuple[str, str]) -> None:
+    _key, region = partner
+    chat = 9820
+    with FakeBotApi() as api:  # the partner's group is not a forum the bot administers
+        async with running_bot(api, tmp_path, parser, OPERATOR_CHAT_ID=str(OPERATORS)):
+            api.push_update(text_update(chat, "/start ru"))
+            await wait_for(api, lambda c: len(sent_to(c, chat)) >= 2)
+            api.push_update(button_update(chat, f"find:region:{region}"))
+            await wait_for(api, lambda c: len(sent_to(c, chat)) >= 3)
+            api.push_update(text_update(chat, "/human"))
+            await wait_for(api, lambda c: any("handoff:region" in str(x.params.get(
+                "reply_markup")) for x in sent_to(c, chat)))
+            api.push_update(button_update(chat, "handoff:region"))
+            await wait_for(api, lambda c: bool(topics_created(api, OPERATORS)))
+        assert not topics_created(api, PARTNER)
