@@ -237,6 +237,10 @@ async def relay_to_user(desk: OperatorDesk, case: Case, message: Message, user_i
                         case.priority)
         desk.cases.add_transcript(case.case_code, "operator", "[document]")
     elif (media := media_of(message)) is not None or message.location is not None:
+        if case.channel != "telegram":
+            await _reply(desk, message, "The person writes from the web chat: voice notes, "
+                                        "stickers and locations cannot reach them. Please write.")
+            return
         if media is None:
             assert message.location is not None
             media = {"media": "location", "latitude": message.location.latitude,
