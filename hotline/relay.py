@@ -63,6 +63,7 @@ def card_markup(case_code: str) -> InlineKeyboardMarkup:
         InlineKeyboardButton("Claim", callback_data=f"hl:claim:{case_code}"),
         InlineKeyboardButton("Close", callback_data=f"hl:close:{case_code}"),
         InlineKeyboardButton("Canned replies", callback_data=f"hl:canned:{case_code}"),
+        InlineKeyboardButton("Transfer", callback_data=f"hl:transfer:{case_code}"),
     ]])
 
 

@@ -24,14 +24,14 @@ from telegram.ext import Application, CallbackQueryHandler, ContextTypes, Messag
 from content.i18n import gettext_for, mark
 from hotline.canned import CANNED
 from hotline.cases import BLOCKED_REASON, Case
-from hotline.chats import operator_chats
+from hotline.chats import MAIN, operator_chats
 from hotline.desk import OperatorDesk
 from hotline.media import media_of, transcript_line
 from hotline.outbox import DESK, USER
 from hotline.rating import new_question
 from hotline.relay import MAX_MESSAGE, utf16_length
 from hotline.reminders import operator_answered
-from hotline.transfer import desks_text, since_transfer, transfer
+from hotline.transfer import desk_name, desks_text, since_transfer, transfer
 
 logger = logging.getLogger(__name__)
 
@@ -268,11 +268,28 @@ async def transfer_command(context: ContextTypes.DEFAULT_TYPE, desk: OperatorDes
     moved, text = transfer(desk, case, target, note.strip() or None)
     await _reply(desk, message, text)
     if moved and old_chat is not None and old_thread is not None:
-        try:
-            await desk.group_window.acquire()
-            await context.bot.close_forum_topic(old_chat, old_thread)
-        except TelegramError:
-            logger.warning("could not close the old topic of a transferred case")
+        await close_old_topic(context, desk, old_chat, old_thread)
+
+
+async def close_old_topic(context: ContextTypes.DEFAULT_TYPE, desk: OperatorDesk, chat: int,
+                          thread: int) -> None:
+    """Close the topic a case left (a failure is only logged: the case has moved)."""
+    try:
+        await desk.group_window.acquire()
+        await context.bot.close_forum_topic(chat, thread)
+    except TelegramError:
+        logger.warning("could not close the old topic of a transferred case")
+
+
+def transfer_markup(desk: OperatorDesk, case: Case) -> InlineKeyboardMarkup | None:
+    """Return one button per desk the case can go to (None when there is no other desk)."""
+    here = desk.chats.desk_of(case.desk_chat_id or 0)
+    names = [name for name in (MAIN, *desk.chats.partners) if name != here]
+    if not names:
+        return None
+    return InlineKeyboardMarkup([[InlineKeyboardButton(
+        desk_name(name, "en")[:60], callback_data=f"hl:to:{case.case_code}:{name}"[:64])]
+        for name in names])
 
 
 async def on_operator_edit(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -327,6 +344,18 @@ async def on_operator_button(update: Update, context: ContextTypes.DEFAULT_TYPE)
     elif action == "close":
         done = close(desk, case, None)
         await query.answer("Closed." if done else "Already closed.")
+    elif action == "transfer":
+        await query.answer()
+        await desk.group_window.acquire()
+        await context.bot.send_message(query.message.chat.id, desks_text(desk, case),
+                                       message_thread_id=case.thread_id,
+                                       reply_markup=transfer_markup(desk, case))
+    elif action == "to" and len(parts) == 4:
+        old_chat, old_thread = case.desk_chat_id, case.thread_id
+        moved, text = transfer(desk, case, parts[3], None)
+        await query.answer(text, show_alert=not moved)
+        if moved and old_chat is not None and old_thread is not None:
+            await close_old_topic(context, desk, old_chat, old_thread)
     elif action == "canned":
         await query.answer()
         await desk.group_window.acquire()

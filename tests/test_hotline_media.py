@@ -44,9 +44,13 @@ async def test_voice_video_notes_and_audio_go_both_ways_as_copies(
             api.push_update({"message": message(chat, None, audio={
                 "file_id": "useraudio", "file_unique_id": "ua", "duration": 125,
                 "title": "Aibek Tokonov recording", "performer": "Aibek"})})
+            api.push_update({"message": message(chat, None, sticker={
+                "file_id": "usersticker", "file_unique_id": "us", "type": "regular",
+                "width": 512, "height": 512, "is_animated": False, "is_video": False})})
             calls = await wait_for(api, lambda c: bool(sent_to(c, OPERATORS, "sendVoice"))
                                    and bool(sent_to(c, OPERATORS, "sendVideoNote"))
-                                   and bool(sent_to(c, OPERATORS, "sendAudio")))
+                                   and bool(sent_to(c, OPERATORS, "sendAudio"))
+                                   and bool(sent_to(c, OPERATORS, "sendSticker")))
             relayed = sent_to(calls, OPERATORS, "sendVoice")[0].params
             assert relayed["voice"] == "uservoice" and int(relayed["message_thread_id"]) == thread
             audio = sent_to(calls, OPERATORS, "sendAudio")[0].params
@@ -64,6 +68,7 @@ async def test_voice_video_notes_and_audio_go_both_ways_as_copies(
         text = transcript.decode()
         assert "[voice, 0:42]" in text and "[video note, 0:07]" in text
         assert "[audio, 2:05]" in text and "operator: [voice, 0:15]" in text
+        assert "user: [sticker]" in text
 
 
 @pytest.mark.parametrize("language", ["ru", "en"])

@@ -142,11 +142,16 @@ async def test_the_gate_lets_a_partners_buttons_through_and_hotline_can_transfer
             api.push_update(in_topic(thread, "/transfer"))
             await wait_for(api, lambda c: any(f"/transfer {key}" in t
                                               for t in in_chat(api, OPERATORS, thread)))
-            api.push_update(in_topic(thread, f"/transfer {key}"))
+            code = case_code_of(api, chat)
+            api.push_update(button_update(OPERATORS, f"hl:transfer:{code}", user=OPERATOR,
+                                          chat_type="supergroup"))
+            await wait_for(api, lambda c: any(f"hl:to:{code}:{key}" in str(
+                x.params.get("reply_markup")) for x in sent_to(c, OPERATORS)))
+            api.push_update(button_update(OPERATORS, f"hl:to:{code}:{key}", user=OPERATOR,
+                                          chat_type="supergroup"))
             await wait_for(api, lambda c: bool(topics_created(api, PARTNER)))
             new = topics_created(api, PARTNER)[0]
             await wait_for(api, lambda c: any(TOLD["en"] in t for t in texts_to(c, chat)))
-            code = case_code_of(api, chat)
             api.push_update(button_update(PARTNER, f"hl:claim:{code}", user=PARTNER_OPERATOR,
                                           chat_type="supergroup"))
             await wait_for(api, lambda c: any(x.method == "answerCallbackQuery" and "Claimed"
