@@ -31,6 +31,7 @@ class Call:
     method: str
     params: dict[str, Any]
     at: float = field(default_factory=time.monotonic)
+    result: Any = None  # what the fake answered (a sent message carries its message_id)
 
 
 class _QuietServer(ThreadingHTTPServer):
@@ -61,6 +62,11 @@ class FakeBotApi:
             "id": -1001234567890, "type": "supergroup", "title": "Hotline operators",
             "is_forum": True}
         self.members: dict[int, str] = {}
+        self.group_chats: dict[int, dict[str, Any]] = {}  # more forum groups (partner desks)
+        # topics an operator deleted or closed: thread id -> the Bot API's error description
+        self.unusable_threads: dict[int, str] = {}
+        self.deleted_messages: list[tuple[int, int]] = []  # (chat id, message id)
+        self.undeletable: set[tuple[int, int]] = set()  # messages deleteMessage(s) refuses
         self.files: dict[str, bytes] = {}  # file_id -> the bytes getFile's download returns
         self._message_ids = itertools.count(1000)
         self._update_ids = itertools.count(1)
@@ -108,6 +114,21 @@ class FakeBotApi:
         """Like `fail`, for the calls of a method to one chat only ('429:5': retry after 5 s)."""
         with self._lock:
             self.chat_failures.setdefault((method, str(chat_id)), deque()).extend(kinds)
+
+    def delete_topic(self, thread_id: int) -> None:
+        """An operator deletes a forum topic: every later request into it is refused."""
+        with self._lock:
+            self.unusable_threads[thread_id] = "Bad Request: message thread not found"
+
+    def close_topic(self, thread_id: int) -> None:
+        """A topic closed where the bot may no longer post (its rights were narrowed)."""
+        with self._lock:
+            self.unusable_threads[thread_id] = "Bad Request: TOPIC_CLOSED"
+
+    def add_group(self, chat_id: int, title: str = "Partner desk") -> None:
+        """Add another forum supergroup the bot administers (a partner NGO's desk)."""
+        self.group_chats[chat_id] = {"id": chat_id, "type": "supergroup", "title": title,
+                                     "is_forum": True}
 
     def calls_of(self, *methods: str) -> list[Call]:
         """Return the recorded calls of some methods, oldest first."""
@@ -183,16 +204,31 @@ class FakeBotApi:
             if not queue:
                 queue = self.failures.get(method)
             failure = queue.popleft() if queue else None
+        if failure == "pass":  # this call goes through as usual
+            failure = None
+        thread = params.get("message_thread_id")
+        with self._lock:
+            refused = self.unusable_threads.get(int(thread)) if thread else None
+        if refused and method != "deleteForumTopic":
+            with self._lock:
+                self.calls.append(Call(f"{method}!thread", params))
+                self._lock.notify_all()
+            self._send(request, 400, {"ok": False, "error_code": 400, "description": refused})
+            return
         if failure and failure.startswith("slow"):
+            with self._lock:  # the request has arrived; its answer is late
+                self.calls.append(Call(f"{method}~slow", params))
+                self._lock.notify_all()
             time.sleep(float(failure.partition(":")[2] or 3))  # 'slow:17': a 17 s answer
         elif failure:
             self._fail(request, method, params, failure)
             return
+        at = time.monotonic()
+        result = self._result(method, params)
         if method != "getUpdates":
             with self._lock:
-                self.calls.append(Call(method, params))
+                self.calls.append(Call(method, params, at, result))
                 self._lock.notify_all()
-        result = self._result(method, params)
         self._send(request, 200, {"ok": True, "result": result})
 
     def _fail(self, request: BaseHTTPRequestHandler, method: str, params: dict[str, Any],
@@ -241,10 +277,15 @@ class FakeBotApi:
         request.end_headers()
         request.wfile.write(raw)
 
+    def _chat(self, chat_id: int) -> dict[str, Any] | None:
+        """Return a group the fake knows (the operators' chat or a partner's), else None."""
+        if chat_id == self.operator_chat["id"]:
+            return self.operator_chat
+        return self.group_chats.get(chat_id)
+
     def _message(self, params: dict[str, Any], **extra: Any) -> dict[str, Any]:
         chat_id = int(params.get("chat_id", 0))
-        chat = (self.operator_chat if chat_id == self.operator_chat["id"]
-                else {"id": chat_id, "type": "private", "first_name": "User"})
+        chat = self._chat(chat_id) or {"id": chat_id, "type": "private", "first_name": "User"}
         message = {"message_id": self.new_message_id(), "date": int(time.time()),
                    "chat": chat, "from": BOT_USER}
         if params.get("message_thread_id"):
@@ -276,12 +317,22 @@ class FakeBotApi:
                                                  "width": 90, "height": 90}])
         if method in ("copyMessage", "forwardMessage"):
             return {"message_id": self.new_message_id()}
+        if method in ("sendVoice", "sendVideoNote", "sendAudio", "sendLocation", "sendSticker"):
+            return self._message(params)
+        if method in ("deleteMessage", "deleteMessages"):
+            return self._delete(params)
+        if method == "deleteForumTopic":
+            with self._lock:
+                self.unusable_threads[int(params.get("message_thread_id", 0))] = (
+                    "Bad Request: message thread not found")
+            return True
         if method == "createForumTopic":
             return {"message_thread_id": next(self._thread_ids), "name": params.get("name"),
                     "icon_color": 7322096}
         if method == "getChat":
-            if int(params.get("chat_id", 0)) == self.operator_chat["id"]:
-                return {**self.operator_chat, "accent_color_id": 0, "max_reaction_count": 11,
+            group = self._chat(int(params.get("chat_id", 0)))
+            if group is not None:
+                return {**group, "accent_color_id": 0, "max_reaction_count": 11,
                         "accepted_gift_types": {"unlimited_gifts": False,
                                                 "limited_gifts": False,
                                                 "unique_gifts": False,
@@ -311,6 +362,22 @@ class FakeBotApi:
             elif status == "member":
                 member["until_date"] = None
             return member
+        return True
+
+    def _delete(self, params: dict[str, Any]) -> bool:
+        """Delete messages as Telegram does: refused ones (too old) are left; True if any went.
+
+        deleteMessages skips the messages it cannot delete and still answers True; deleteMessage
+        of one such message is a 400 (raised by `fail` in tests that need it).
+        """
+        chat_id = int(params.get("chat_id", 0))
+        raw = params.get("message_ids", params.get("message_id"))
+        ids = json.loads(raw) if isinstance(raw, str) and raw.startswith("[") else raw
+        ids = ids if isinstance(ids, list) else [ids]
+        with self._lock:
+            for message_id in ids:
+                if (chat_id, int(message_id)) not in self.undeletable:
+                    self.deleted_messages.append((chat_id, int(message_id)))
         return True
 
     def _get_updates(self, params: dict[str, Any]) -> list[dict[str, Any]]:

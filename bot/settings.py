@@ -60,6 +60,9 @@ class Settings:
     metrics_file: Path | None = None
     web_host: str = "127.0.0.1"
     web_port: int = 8080
+    desk_unclaimed_minutes: int = 10  # the desk is reminded of a case nobody claimed
+    desk_unanswered_minutes: int = 15  # ... and of a person's message nobody answered
+    desk_supervisors: tuple[str, ...] = ()  # @usernames mentioned for an unclaimed urgent case
 
     @property
     def database_path(self) -> Path:
@@ -276,7 +279,21 @@ def load_settings(environ: Mapping[str, str] | None = None,
         metrics_file=Path(env["SAPAR_METRICS_FILE"]) if env.get("SAPAR_METRICS_FILE") else None,
         web_host=env.get("SAPAR_WEB_HOST", "") or "127.0.0.1",
         web_port=_port(env, "SAPAR_WEB_PORT", 8080),
+        desk_unclaimed_minutes=_int(env, "SAPAR_DESK_UNCLAIMED_MINUTES", 10, minimum=1) or 10,
+        desk_unanswered_minutes=_int(env, "SAPAR_DESK_UNANSWERED_MINUTES", 15,
+                                     minimum=1) or 15,
+        desk_supervisors=_supervisors(env),
     )
+
+
+def _supervisors(env: dict[str, str]) -> tuple[str, ...]:
+    """Read SAPAR_DESK_SUPERVISORS: Telegram @usernames separated by spaces or commas."""
+    raw = env.get("SAPAR_DESK_SUPERVISORS", "").replace(",", " ").split()
+    names = tuple(name if name.startswith("@") else f"@{name}" for name in raw)
+    for name in names:
+        if not re.fullmatch(r"@[A-Za-z][A-Za-z0-9_]{4,31}", name):
+            raise SettingsError(f"SAPAR_DESK_SUPERVISORS: {name!r} is not a Telegram username")
+    return names
 
 
 def settings_for_command() -> Settings | None:

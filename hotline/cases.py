@@ -48,6 +48,8 @@ class Case:
     operator_key: str | None = None
     fallback_sent: int = 0
     channel: str = "telegram"  # the front end replies go back to ("telegram" or "web")
+    country: str | None = None  # where the person said they are (for the fall-back numbers)
+    topic_state: str = ""  # '' usable, 'lost' (to re-create), 'card' (card to post again)
 
     @classmethod
     def from_row(cls, row: dict[str, Any]) -> Case:
@@ -94,7 +96,8 @@ class CaseStore:
 
     def create(self, *, user_key: str, chat_enc: str | None, priority: str, language: str,
                topic: str, region: str | None, consent: str, summary: str | None,
-               desk_chat_id: int | None, channel: str = "telegram") -> Case:
+               desk_chat_id: int | None, channel: str = "telegram",
+               country: str | None = None) -> Case:
         """Open a new waiting case with a fresh code."""
         while True:
             code = new_case_code()
@@ -104,7 +107,7 @@ class CaseStore:
                "status": "waiting", "priority": priority, "language": language,
                "topic": topic, "region": region, "consent": consent, "summary": summary,
                "desk_chat_id": desk_chat_id, "thread_id": None, "created_at": now(),
-               "fallback_sent": 0, "purged": 0, "channel": channel}
+               "fallback_sent": 0, "purged": 0, "channel": channel, "country": country}
         self.db["cases"].insert(row)
         self.db.conn.commit()
         return Case.from_row(row)
@@ -112,6 +115,29 @@ class CaseStore:
     def set_thread(self, case_code: str, thread_id: int) -> None:
         """Remember the forum topic of a case."""
         self.db["cases"].update(case_code, {"thread_id": thread_id})
+        self.db.conn.commit()
+
+    def lose_topic(self, case_code: str, thread_id: int) -> bool:
+        """Mark a case's topic as gone (deleted or closed by operators); False if already."""
+        cursor = self.db.execute(
+            "UPDATE cases SET thread_id = NULL, topic_state = 'lost' WHERE case_code = ? AND "
+            "thread_id = ?", [case_code, thread_id])
+        self.db.conn.commit()
+        return cursor.rowcount == 1
+
+    def topic_recreated(self, case_code: str, thread_id: int) -> None:
+        """Remember a case's new topic; its card is to be posted again. The old topic's
+        message links go: edits and replies then reach the new topic as new messages."""
+        with self.db.conn:
+            self.db.conn.execute(
+                "UPDATE cases SET thread_id = ?, topic_state = 'card', topic_recreations = "
+                "topic_recreations + 1 WHERE case_code = ?", [thread_id, case_code])
+            self.db.conn.execute("DELETE FROM message_links WHERE case_code = ? AND "
+                                 "direction = 'to_desk'", [case_code])
+
+    def topic_ready(self, case_code: str) -> None:
+        """The re-created topic has its card again: relays go on as usual."""
+        self.db["cases"].update(case_code, {"topic_state": ""})
         self.db.conn.commit()
 
     def raise_priority(self, case_code: str) -> None:
@@ -209,6 +235,7 @@ class CaseStore:
                 for table in ("transcripts", "message_links", "outbox", "outbox_turns"):
                     self.db[table].delete_where("case_code = ?", [case.case_code])
             self.db["cases"].delete_where("user_key = ?", [user_key])
+            self.db["sent_messages"].delete_where("user_key = ?", [user_key])
         return [case for case in cases if case.status in OPEN]
 
     def idle_open(self, cutoff: datetime) -> list[Case]:

@@ -27,3 +27,23 @@ class ChatIdCipher:
             return int(self._fernet.decrypt(token.encode()).decode())
         except (InvalidToken, ValueError):
             raise ValueError("chat id token cannot be decrypted with this key") from None
+
+
+class SealCipher:
+    """Encrypt a short text that must not sit readable in the database (a held location)."""
+
+    def __init__(self, secret_key: bytes) -> None:
+        derived = HKDF(algorithm=hashes.SHA256(), length=32, salt=None,
+                       info=b"sapar/hotline/sealed/v1").derive(secret_key)
+        self._fernet = Fernet(base64.urlsafe_b64encode(derived))
+
+    def seal(self, text: str) -> str:
+        """Return the text encrypted."""
+        return self._fernet.encrypt(text.encode()).decode()
+
+    def unseal(self, token: str) -> str:
+        """Return the text; raise ValueError when the token was not made with this key."""
+        try:
+            return self._fernet.decrypt(token.encode()).decode()
+        except InvalidToken:
+            raise ValueError("sealed text cannot be decrypted with this key") from None

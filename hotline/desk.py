@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 import time
 from collections import deque
@@ -10,56 +11,42 @@ from html import escape
 from typing import Any
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message
+from telegram.error import TelegramError
 from telegram.ext import Application, ContextTypes
 
 from bot.dialogue import ConversationState
 from bot.runtime import Runtime
 from bot.storage import erase_deleted
 from bot.telegram.desk import fallback_contacts
-from content.directory import load_directory
 from content.i18n import gettext_for
+from hotline import chats as chats_module
+from hotline.card import case_card
 from hotline.cases import Case, CaseStore
-from hotline.crypto import ChatIdCipher
+from hotline.clock import DeskClock
+from hotline.crypto import ChatIdCipher, SealCipher
 from hotline.files import IMAGE_MIME_TYPES
 from hotline.hours import within_office_hours
+from hotline.media import KIND as MEDIA_KIND
+from hotline.media import media_of, transcript_line
 from hotline.outbox import DESK, USER, Outbox
 from hotline.relay import RelayWorker
+from hotline.reminders import person_wrote, remind_desk
 from hotline.window import SlidingWindow
 
 logger = logging.getLogger(__name__)
 RECHECK_EVERY = 10  # periodic runs (minutes) between two checks of a working operators' chat
 
 
-def case_card(case: Case) -> str:
-    """Return the consented summary shown to operators when a case opens."""
-    lines = [f"<b>Case {case.case_code}</b> · {'URGENT' if case.urgent else 'normal'} · "
-             f"language: {case.language}",
-             f"Topic: {escape(case.topic)}",
-             f"Consent: {escape(case.consent)}"]
-    if case.region:
-        lines.append(f"Region (shared by the person): {escape(case.region)}")
-    if case.summary:
-        lines.append(f"Check-up (shared by the person): {escape(case.summary)}")
-    if case.channel != "telegram":
-        lines.append(f"Channel: {escape(case.channel)} chat (text only: files do not reach "
-                     "the person)")
-    lines.append("Commands in this topic: /claim, /close [reason], /note text, /canned, "
-                 "/transcript, /block")
-    return "\n".join(lines)
-
-
 def partner_desks() -> dict[str, int]:
     """Return the partner NGOs that run their own operators' chat, by directory key."""
-    return {c.key: c.operator_chat_id for c in load_directory() if c.operator_chat_id}
+    return chats_module.partner_desks()
 
 
 def choose_desk(default_chat_id: int, region: str | None) -> int:
     """Route to a partner NGO's chat serving the shared region, else to the hotline's chat."""
-    if region:
-        for contact in load_directory():
-            if contact.operator_chat_id and contact.regions and region in contact.regions:
-                return contact.operator_chat_id
-    return default_chat_id
+    chats = chats_module.operator_chats(default_chat_id)
+    assert chats is not None
+    return chats.route(region)
 
 
 class OperatorDesk:
@@ -73,6 +60,11 @@ class OperatorDesk:
         self.cases = CaseStore(runtime.db)
         self.outbox = Outbox(runtime.db)
         self.cipher = ChatIdCipher(settings.secret_key)
+        self.sealer = SealCipher(settings.secret_key)
+        self.clock = DeskClock()
+        self.unusable_partners: frozenset[int] = frozenset()  # partner chats failing the check
+        self.chats = chats_module.operator_chats(settings.operator_chat_id)
+        assert self.chats is not None
         self.worker: RelayWorker | None = None
         self.group_window = SlidingWindow(settings.group_messages_per_minute, 60.0)
         self._relayed: dict[str, deque[float]] = {}  # case -> times of its last relays
@@ -91,7 +83,7 @@ class OperatorDesk:
         await self.check_chat(application.bot)
         self.bot = application.bot
         self.worker = RelayWorker(application.bot, self.outbox, self.cases, self.cipher,
-                                  self.group_window, self.user_sides)
+                                  self.group_window, self.user_sides, sealer=self.sealer)
         self.worker.start()
         if application.job_queue is not None:
             application.job_queue.run_repeating(self.periodic, interval=60, first=5,
@@ -110,6 +102,15 @@ class OperatorDesk:
             logger.warning("hand-off enabled again: the operators' chat passes its check")
         self.available = problem is None
         self.unavailable_reason = problem or ""
+        unusable = set()
+        for key, chat in self.chats.partners.items():  # a partner's chat that fails: main
+            partner_problem = await check_operator_chat(bot, chat)
+            if partner_problem:
+                unusable.add(chat)
+                if chat not in self.unusable_partners:
+                    logger.error("partner desk %s (chat %s): %s; its region's cases go to the "
+                                 "hotline's chat", key, chat, partner_problem)
+        self.unusable_partners = frozenset(unusable)
         return self.available
 
     async def shutdown(self) -> None:
@@ -143,7 +144,8 @@ class OperatorDesk:
         if not self.available or self.cases.is_blocked(user_key):
             state.handoff = None
             return False, (_("No hotline operator is connected to this bot right now.") + "\n\n"
-                           + fallback_contacts(state.language, request.get("region")))
+                           + fallback_contacts(state.language, request.get("region"),
+                                               state.country))
         case = self.cases.open_for_user(user_key)
         if case is not None:
             if request.get("priority") == "urgent" and not case.urgent:
@@ -157,15 +159,15 @@ class OperatorDesk:
             state.handoff = None
             return False, (_("You have asked for an operator several times in the last hour. "
                              "Please wait a little before you open a new chat. If you need "
-                             "help now:") + "\n\n" + fallback_contacts(state.language,
-                                                                        request.get("region")))
+                             "help now:") + "\n\n" + fallback_contacts(
+                state.language, request.get("region"), state.country))
         case = self.cases.create(
             user_key=user_key, chat_enc=chat_enc,
             priority=str(request.get("priority") or "normal"), language=state.language,
             topic=str(request.get("topic") or "talk_to_human"), region=request.get("region"),
             consent=str(request.get("consent") or "anon"), summary=request.get("summary"),
-            desk_chat_id=choose_desk(self.settings.operator_chat_id, request.get("region")),
-            channel=channel)
+            desk_chat_id=self.chats.route(request.get("region"), self.unusable_partners),
+            channel=channel, country=state.country)
         self.outbox.put(case.case_code, DESK, "open", {"card": case_card(case)}, case.priority)
         self._notify(DESK)
         state.handoff = "waiting"
@@ -181,7 +183,7 @@ class OperatorDesk:
         _ = gettext_for(language)
         return (_("Operators are not available right now. Your case stays open and an operator "
                   "will write to you here when available. If you need help sooner:")
-                + "\n\n" + fallback_contacts(language, case.region))
+                + "\n\n" + fallback_contacts(language, case.region, case.country))
 
     def make_urgent(self, case: Case) -> None:
         """Raise a case to urgent and move its relays to the front."""
@@ -229,6 +231,23 @@ class OperatorDesk:
                 await self.ask_before_sending_file(context, message.chat_id, state.language,
                                                    row)
                 return True
+        elif (media := media_of(message)) is not None:
+            payload, kind, line = {**base, **media}, MEDIA_KIND, transcript_line(media)
+        elif message.location is not None:  # it identifies the person: only after a button
+            place = json.dumps([message.location.latitude, message.location.longitude])
+            row = self.outbox.put(case.case_code, DESK, MEDIA_KIND, {
+                **base, "media": "location", "sealed": self.sealer.seal(place)},
+                case.priority, held=True)  # never readable in the database
+            await self.ask_before_sending_location(context, message.chat_id, state.language,
+                                                   row)
+            return True
+        elif message.contact is not None:
+            _ = gettext_for(state.language)
+            await context.bot.send_message(message.chat_id, _(
+                "I did not pass the contact card on: it would show the operator a name and a "
+                "phone number. If you want to give a number, type only what you choose to "
+                "share."))
+            return True
         else:
             return False
         return self.queue_from_user(user_key, state, kind, payload, line)
@@ -246,6 +265,7 @@ class OperatorDesk:
             return False
         self.cases.add_transcript(case.case_code, "user", line)
         self.outbox.put(case.case_code, DESK, kind, payload, case.priority)
+        person_wrote(self.cases, case.case_code, self.clock.now())
         self._notify(DESK)
         return True
 
@@ -275,13 +295,33 @@ class OperatorDesk:
                 InlineKeyboardButton(_("Send the file"), callback_data=f"hlfile:send:{row}"),
                 InlineKeyboardButton(_("Do not send"), callback_data=f"hlfile:drop:{row}")]]))
 
+    async def ask_before_sending_location(self, context: ContextTypes.DEFAULT_TYPE,
+                                          chat_id: int, language: str, row: int) -> None:
+        """Ask the person before their location goes to the operators (it shows where they are)."""
+        _ = gettext_for(language)
+        await context.bot.send_message(chat_id, _(
+            "Your location shows where you are. Send it to the operator? Only do this if you "
+            "want them to know where you are."),
+            reply_markup=InlineKeyboardMarkup([[
+                InlineKeyboardButton(_("Send my location"), callback_data=f"hlfile:send:{row}"),
+                InlineKeyboardButton(_("Do not send"), callback_data=f"hlfile:drop:{row}")]]))
+
     async def file_choice(self, context: ContextTypes.DEFAULT_TYPE, chat_id: int,
                           user_key: str, language: str, row: int, send: bool) -> None:
-        """Carry out the person's answer about a held file."""
+        """Carry out the person's answer about a held file or location."""
         _ = gettext_for(language)
         case = self.cases.open_for_user(user_key)
+        held = self.outbox.held_payload(row, case.case_code) if case is not None else None
         if case is None or not self.outbox.release(row, case.case_code, send=send):
             await context.bot.send_message(chat_id, _("That button is no longer valid."))
+            return
+        if held is not None and held.get("media") == "location":
+            if send:
+                self.cases.add_transcript(case.case_code, "user", transcript_line(held))
+                self._notify(DESK)
+            await context.bot.send_message(chat_id, _(
+                "Your location is on its way to the operator.") if send else _(
+                "Your location was not sent."))
             return
         if send:
             self._notify(DESK)
@@ -312,18 +352,42 @@ class OperatorDesk:
         self._notify(DESK)
 
     async def forget(self, context: ContextTypes.DEFAULT_TYPE, user_key: str) -> None:
-        """Close and delete every case of the user; operators learn only that it was closed."""
-        bot = context.bot if context is not None else self.bot
-        for case in self.cases.forget_user(user_key):
-            if case.thread_id is not None and case.desk_chat_id is not None and bot is not None:
-                try:
-                    await self.group_window.acquire()
-                    await bot.send_message(
-                        case.desk_chat_id, "The person deleted their data. This case is closed "
-                        "and its messages are deleted.", message_thread_id=case.thread_id)
-                    await bot.close_forum_topic(case.desk_chat_id, case.thread_id)
-                except Exception:  # a closed or deleted topic must not stop the forgetting
-                    logger.warning("could not close the topic of a forgotten case")
+        """Delete every case of the user, then delete the operators' copies (or say what stays)."""
+        await self.tell_forgotten(context.bot if context is not None else self.bot,
+                                  self.forget_rows(user_key))
+
+    def forget_rows(self, user_key: str) -> list[Case]:
+        """Delete every case of a user from the database (one transaction); return the open
+        ones, whose topics `tell_forgotten` deletes once the deletion is committed."""
+        return self.cases.forget_user(user_key)
+
+    async def tell_forgotten(self, bot: Any, cases: list[Case]) -> None:
+        """Delete each forgotten case's topic (all its messages); where Telegram refuses, say
+        in the topic what stays. A failure here never undoes the forgetting."""
+        for case in cases:
+            if case.thread_id is None or case.desk_chat_id is None or bot is None:
+                continue
+            chat, thread = case.desk_chat_id, case.thread_id
+            try:
+                await self.group_window.acquire()
+                await bot.delete_forum_topic(chat, thread)
+                await self.group_window.acquire()
+                await bot.send_message(chat, f"Case {case.case_code}: the person deleted their "
+                                       "data. Its topic was deleted with every message in it, "
+                                       "and the bot's database keeps nothing of the case.")
+                continue
+            except TelegramError as error:
+                reason = type(error).__name__
+            try:
+                await self.group_window.acquire()
+                await bot.send_message(
+                    chat, "The person deleted their data. The case is deleted from the bot's "
+                    f"database, but Telegram did not let the bot delete this topic ({reason}): "
+                    "the messages above stay in this group until an admin deletes the topic.",
+                    message_thread_id=thread)
+                await bot.close_forum_topic(chat, thread)
+            except TelegramError:  # a deleted topic must not stop the forgetting
+                logger.warning("could not tell the operators about a forgotten case")
 
     def close_idle(self) -> int:
         """Close cases nobody wrote in for SAPAR_IDLE_CLOSE_DAYS, so that retention applies."""
@@ -357,13 +421,21 @@ class OperatorDesk:
 
     # ----- periodic -------------------------------------------------------------------------
 
+    def check_clock(self) -> int:
+        """Queue the desk's due reminders (unclaimed cases, unanswered messages)."""
+        sent = remind_desk(self.cases, self.outbox, self.settings, self.clock.now())
+        if sent:
+            self._notify(DESK)
+        return sent
+
     async def periodic(self, context: ContextTypes.DEFAULT_TYPE) -> None:
         """Re-check the operators' chat (every minute while it fails, else every 10), give
         fall-back numbers for unclaimed cases, delete texts past the retention period."""
         self._checks += 1
         if not self.available or self._checks >= RECHECK_EVERY:
             await self.check_chat(context.bot)
-        cutoff = datetime.now(UTC) - timedelta(minutes=self.settings.claim_timeout_minutes)
+        self.check_clock()
+        cutoff = self.clock.now() - timedelta(minutes=self.settings.claim_timeout_minutes)
         for case in self.cases.waiting_unclaimed_since(cutoff):
             self.outbox.put(case.case_code, USER, "notice",
                             {"text": self.fallback_text(case.language, case)}, case.priority)

@@ -130,6 +130,12 @@ class Outbox:
                 [row_id, case_code])
             return cursor.rowcount == 1
 
+    def held_payload(self, row_id: int, case_code: str) -> dict[str, Any] | None:
+        """Return a held relay's payload (None when it is not held)."""
+        row = self.db.execute("SELECT payload FROM outbox WHERE id = ? AND case_code = ? AND "
+                              "status = 'held'", [row_id, case_code]).fetchone()
+        return json.loads(row[0]) if row else None
+
     def has_user_message(self, case_code: str, user_message_id: int) -> bool:
         """Return True when a user message was already queued (an update seen twice)."""
         return self.db.execute(
@@ -211,6 +217,12 @@ class Outbox:
     def _rotate_after(self, items: list[OutboxItem]) -> None:
         for case_code, side in {(item.case_code, item.side) for item in items}:
             self._rotate(case_code, side)
+
+    def pending_in_topic(self, case_code: str) -> int:
+        """Return how many relays of a case wait for its topic (a re-created topic replays)."""
+        return self.db["outbox"].count_where(
+            "case_code = ? AND side = 'desk' AND status = 'pending' AND kind NOT IN "
+            "('general_notice', 'open', 'close_topic')", [case_code])
 
     def pending_count(self, side: str | None = None) -> int:
         """Return how many relays wait to be sent."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import contextvars
+import json
 import logging
 import sqlite3
 import time
@@ -21,10 +22,13 @@ from telegram.error import BadRequest, Forbidden, RetryAfter, TelegramError
 from bot.telegram.desk import fallback_contacts
 from bot.telegram.ratelimit import NO_RETRY
 from content.i18n import gettext_for
+from hotline.card import case_card
 from hotline.cases import Case, CaseStore
-from hotline.crypto import ChatIdCipher
+from hotline.crypto import ChatIdCipher, SealCipher
 from hotline.files import IMAGE_KINDS, extension, sniff, strip_image
+from hotline.media import send_media
 from hotline.outbox import DESK, USER, Outbox, OutboxItem
+from hotline.rating import question
 from hotline.window import SlidingWindow
 
 logger = logging.getLogger(__name__)
@@ -33,7 +37,19 @@ MAX_MESSAGE = 4096  # Telegram's limit for a text, in UTF-16 code units after en
 EDITED_MARK = "\n(edited)"
 Link = tuple[int, int, str]  # (user-side message id, operators'-side message id, direction)
 TELL_EVERY = 600.0  # seconds between two alerts about refused relays of one case and side
-PERSON_KINDS = ("open", "user_text", "user_photo", "user_document", "user_edit")
+PERSON_KINDS = ("open", "user_text", "user_photo", "user_document", "user_edit", "user_media")
+
+
+# what Telegram answers for a topic operators deleted, closed or that is otherwise unusable
+TOPIC_GONE = ("message thread not found", "thread not found", "topic_deleted", "topic_closed",
+              "topic_id_invalid")
+RECREATE_AFTER_ATTEMPTS = 3  # a relay refused this often even in new topics fails for good
+
+
+def topic_gone(error: TelegramError) -> bool:
+    """Return True when Telegram refused a request because the forum topic is unusable."""
+    return isinstance(error, BadRequest) and any(
+        part in error.message.lower() for part in TOPIC_GONE)
 
 
 def utf16_length(text: str) -> int:
@@ -47,6 +63,7 @@ def card_markup(case_code: str) -> InlineKeyboardMarkup:
         InlineKeyboardButton("Claim", callback_data=f"hl:claim:{case_code}"),
         InlineKeyboardButton("Close", callback_data=f"hl:close:{case_code}"),
         InlineKeyboardButton("Canned replies", callback_data=f"hl:canned:{case_code}"),
+        InlineKeyboardButton("Transfer", callback_data=f"hl:transfer:{case_code}"),
     ]])
 
 
@@ -64,7 +81,8 @@ class CaseGoneError(Exception):
     """The case was deleted (/forget) or closed while its relay waited: nothing may go out."""
 
 
-AFTER_CLOSE = ("notice", "close_topic", "general_notice")  # what still goes to a closed case
+# what still goes to a closed case
+AFTER_CLOSE = ("notice", "close_topic", "general_notice", "rating")
 # (case code, kind) of the relay in flight, per sending loop (each loop is its own task)
 SENDING: contextvars.ContextVar[tuple[str, str] | None] = contextvars.ContextVar(
     "sapar_relay_sending", default=None)
@@ -82,8 +100,10 @@ class RelayWorker:
 
     def __init__(self, bot: Bot, outbox: Outbox, cases: CaseStore, cipher: ChatIdCipher,
                  group_window: SlidingWindow | None = None,
-                 user_sides: dict[str, UserSide] | None = None) -> None:
+                 user_sides: dict[str, UserSide] | None = None,
+                 sealer: SealCipher | None = None) -> None:
         self.bot = bot
+        self.sealer = sealer
         self.outbox = outbox
         self.cases = cases
         self.cipher = cipher
@@ -184,6 +204,8 @@ class RelayWorker:
             self.outbox.defer(case.case_code, side, wait)
             return True
         except (BadRequest, Forbidden) as error:
+            if side == DESK and self._topic_lost(case, batch, error):
+                return True  # the same relay goes again, into a new topic
             logger.error("relay %s for case %s refused by Telegram: %s", side, case.case_code,
                          type(error).__name__)
             self.outbox.mark_failed(batch, str(error))
@@ -232,6 +254,46 @@ class RelayWorker:
         if case is None or (case.status == "closed" and kind not in AFTER_CLOSE):
             raise CaseGoneError(code)
 
+    def _topic_lost(self, case: Case, batch: list[OutboxItem], error: TelegramError) -> bool:
+        """A deleted or closed topic: keep the relay pending and have the topic re-created."""
+        if (not topic_gone(error) or case.status == "closed" or case.thread_id is None
+                or batch[0].kind in ("general_notice", "close_topic")
+                or batch[0].attempts >= RECREATE_AFTER_ATTEMPTS):
+            return False
+        logger.warning("the topic of case %s is gone (%s): re-creating it", case.case_code,
+                       type(error).__name__)
+        self.outbox.mark_retry(batch, str(error))
+        self.cases.lose_topic(case.case_code, case.thread_id)
+        return True
+
+    async def _ensure_topic(self, case: Case, chat_id: int) -> bool:
+        """Re-create a lost topic and post the card again; return True when it did.
+
+        Each step is recorded before the next: a kill repeats at most the step in flight, and
+        a topic recorded as created is never created twice.
+        """
+        if case.topic_state not in ("lost", "card"):
+            return False
+        if case.topic_state == "lost":
+            await self.group_window.acquire()
+            self._recheck()
+            topic = await self.bot.create_forum_topic(chat_id, topic_name(case))
+            await self._persist("a re-created topic", lambda: self.cases.topic_recreated(
+                case.case_code, topic.message_thread_id))
+            case.thread_id, case.topic_state = topic.message_thread_id, "card"
+        replayed = self.outbox.pending_in_topic(case.case_code)
+        note = (f"\n\n⚠️ <b>Topic re-created</b>: the case's old topic was deleted or closed. "
+                f"{replayed} message(s) that had not arrived are replayed below, in order; "
+                "earlier ones are in /transcript.")
+        await self.group_window.acquire()
+        self._recheck()
+        await self.bot.send_message(chat_id, case_card(case) + note, parse_mode=ParseMode.HTML,
+                                    message_thread_id=case.thread_id,
+                                    reply_markup=card_markup(case.case_code))
+        await self._persist("a re-posted card", lambda: self.cases.topic_ready(case.case_code))
+        case.topic_state = ""
+        return True
+
     def _tell_failure(self, case: Case, side: str, kind: str, reason: str) -> None:
         """Nobody is left without knowing: the person (in their language) and the desk."""
         if kind in ("general_notice", "close_topic"):
@@ -246,7 +308,7 @@ class RelayWorker:
                 "Your last message could not be passed to the operator because of a technical "
                 "problem. The operators have been told. Please send it again in a few minutes, "
                 "or use one of these numbers:")) + "\n\n" + fallback_contacts(
-                    case.language, case.region)}, case.priority)
+                    case.language, case.region, case.country)}, case.priority)
             self.notify(USER)
         elif side == USER and case.thread_id is not None:
             self.outbox.put(case.case_code, DESK, "notice", {"text": (
@@ -264,6 +326,9 @@ class RelayWorker:
         head = batch[0]
         chat_id = case.desk_chat_id
         assert chat_id is not None
+        if head.kind != "general_notice" and await self._ensure_topic(case, chat_id) and (
+                head.kind == "open"):
+            return  # the card just posted is the opening card
         if head.kind == "open":
             if case.thread_id is None:
                 await self.group_window.acquire()
@@ -286,7 +351,7 @@ class RelayWorker:
             raise BadRequest("case has no topic yet")
         thread = case.thread_id
         if head.kind in ("user_text", "user_photo", "user_document", "user_edit", "notice",
-                         "close_topic"):
+                         "close_topic", "user_media"):
             await self.group_window.acquire()
             self._recheck()
         if head.kind == "user_text":
@@ -306,6 +371,14 @@ class RelayWorker:
             links.append((head.payload["user_message_id"], message.message_id, "to_desk"))
         elif head.kind == "user_document":
             message = await self._send_document_renamed(chat_id, head.payload, thread)
+            links.append((head.payload["user_message_id"], message.message_id, "to_desk"))
+        elif head.kind == "user_media":
+            payload = head.payload
+            if "sealed" in payload:  # a location, encrypted while it waited
+                assert self.sealer is not None
+                latitude, longitude = json.loads(self.sealer.unseal(payload["sealed"]))
+                payload = {**payload, "latitude": latitude, "longitude": longitude}
+            message = await send_media(self.bot, chat_id, payload, thread=thread)
             links.append((head.payload["user_message_id"], message.message_id, "to_desk"))
         elif head.kind == "user_edit":
             desk_id = self.cases.desk_message_for(case.case_code,
@@ -375,6 +448,10 @@ class RelayWorker:
                 chat_id, payload["text"], parse_mode=ParseMode.HTML,
                 reply_to_message_id=reply_to, allow_sending_without_reply=True,
                 disable_web_page_preview=True)
+        elif item.kind == "rating":
+            text, markup = question(case.language, payload["token"])
+            message = await self.bot.send_message(chat_id, text, parse_mode=ParseMode.HTML,
+                                                  reply_markup=markup)
         elif item.kind == "op_photo":
             message = await self.bot.send_photo(chat_id, payload["file_id"],
                                                 caption=payload["caption"],
@@ -384,6 +461,8 @@ class RelayWorker:
             message = await self._send_document_renamed(chat_id, {**payload, "confirmed": True},
                                                         None)
             await self.bot.send_message(chat_id, payload["caption"], parse_mode=ParseMode.HTML)
+        elif item.kind == "op_media":
+            message = await send_media(self.bot, chat_id, payload, caption=payload.get("caption"))
         elif item.kind == "op_edit":
             user_id = self.cases.user_message_for(case.case_code, payload["desk_message_id"])
             if user_id is not None:

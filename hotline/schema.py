@@ -79,3 +79,55 @@ def m005_transcript_index(db: Database) -> None:
 def m006_case_channel(db: Database) -> None:
     """Record which front end a case came from, so replies go back the same way."""
     db["cases"].add_column("channel", str, not_null_default="telegram")
+
+
+@hotline_migrations()
+def m007_sent_messages(db: Database) -> None:
+    """Remember, per pseudonym, the messages of a private chat that /hide may delete (48 h)."""
+    db["sent_messages"].create({
+        "id": int, "user_key": str, "message_id": int, "at": str, "own": int,
+    }, pk="id", not_null={"user_key", "message_id", "at"}, defaults={"own": 0})
+    db["sent_messages"].create_index(["user_key", "at"])
+    db["sent_messages"].create_index(["at"])
+
+
+@hotline_migrations()
+def m008_topic_state(db: Database) -> None:
+    """Re-create a case's topic that operators deleted or closed, in steps that survive a kill.
+
+    topic_state: '' (usable), 'lost' (the old topic refused a relay: create a new one),
+    'card' (the new topic exists: post the case card again, then replay what is pending).
+    """
+    db["cases"].add_column("topic_state", str, not_null_default="")
+    db["cases"].add_column("topic_recreations", int, not_null_default=0)
+
+
+@hotline_migrations()
+def m009_case_country(db: Database) -> None:
+    """The country the person said they are in (its emergency number leads the fall-backs)."""
+    db["cases"].add_column("country", str)
+
+
+@hotline_migrations()
+def m010_desk_clock(db: Database) -> None:
+    """The desk's reminders, in the database so that a restart neither loses nor repeats them.
+
+    waiting_since: when the person's oldest unanswered message arrived (cleared by a reply);
+    reminded_unclaimed / reminded_unanswered: when (for which wait) the desk was reminded.
+    """
+    db["cases"].add_column("waiting_since", str)
+    db["cases"].add_column("reminded_unclaimed", str)
+    db["cases"].add_column("reminded_unanswered", str)
+
+
+@hotline_migrations()
+def m011_ratings(db: Database) -> None:
+    """"Did this help?" after a case is closed: anonymous on purpose.
+
+    A rating row has the ISO week and the answer only: no pseudonym, no case code, no time
+    that could be matched with a case's close. A question's one-time token is all that links
+    the buttons to the question, and it is deleted when used (or after a week).
+    """
+    db["rating_tokens"].create({"token": str, "created_at": str}, pk="token")
+    db["ratings"].create({"id": int, "week": str, "score": int, "comment": str}, pk="id",
+                         not_null={"week", "score"})

@@ -85,6 +85,10 @@ def weekly_counts(db: Database) -> list[Cell]:
             f"SELECT {WEEK_SQL} AS week, {expression} AS value, COUNT(*) AS n FROM cases "
             "GROUP BY week, value HAVING week IS NOT NULL ORDER BY week, value").fetchall()
         cells += [Cell(week, dimension, value, n) for week, value, n in rows]
+    if db["ratings"].exists():  # "did this help?" answers: anonymous, by week only
+        rows = db.execute("SELECT week, CAST(score AS TEXT), COUNT(*) FROM ratings "
+                          "GROUP BY week, score ORDER BY week, score").fetchall()
+        cells += [Cell(week, "rating", value, n) for week, value, n in rows]
     return cells
 
 

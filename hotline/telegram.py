@@ -24,9 +24,14 @@ from telegram.ext import Application, CallbackQueryHandler, ContextTypes, Messag
 from content.i18n import gettext_for, mark
 from hotline.canned import CANNED
 from hotline.cases import BLOCKED_REASON, Case
-from hotline.desk import OperatorDesk, partner_desks
+from hotline.chats import MAIN, operator_chats
+from hotline.desk import OperatorDesk
+from hotline.media import media_of, transcript_line
 from hotline.outbox import DESK, USER
+from hotline.rating import new_question
 from hotline.relay import MAX_MESSAGE, utf16_length
+from hotline.reminders import operator_answered
+from hotline.transfer import desk_name, desks_text, since_transfer, transfer
 
 logger = logging.getLogger(__name__)
 
@@ -114,6 +119,9 @@ def close(desk: OperatorDesk, case: Case, reason: str | None) -> bool:
     desk.outbox.put(case.case_code, USER, "notice", {"text": escape(_(
         "The hotline operator closed this chat. You can ask for a person again at any time "
         "with /human."))}, case.priority)
+    if reason != BLOCKED_REASON and case.channel == "telegram":  # "did this help?", anonymous
+        desk.outbox.put(case.case_code, USER, "rating", {"token": new_question(desk.cases.db)},
+                        case.priority)
     desk.outbox.put(case.case_code, DESK, "close_topic", {}, case.priority)
     desk.cases.add_transcript(case.case_code, "system", f"closed: {reason or ''}")
     if case.user_key:
@@ -141,6 +149,7 @@ def send_canned(desk: OperatorDesk, case: Case, index: int) -> None:
                                                                        escape(text))},
                     case.priority)
     desk.cases.add_transcript(case.case_code, "operator", f"[canned {index + 1}] {text}")
+    operator_answered(desk.cases, case.case_code)
     desk._notify(USER)
 
 
@@ -182,6 +191,8 @@ async def on_operator_message(update: Update, context: ContextTypes.DEFAULT_TYPE
                                  reply_markup=canned_markup(case.case_code))
     elif command == "/transcript":
         await send_transcript(context, desk, case, message)
+    elif command == "/transfer":
+        await transfer_command(context, desk, case, message, argument)
     elif command == "/block":
         if case.user_key:
             desk.cases.block(case.user_key, argument.strip() or None)
@@ -189,7 +200,7 @@ async def on_operator_message(update: Update, context: ContextTypes.DEFAULT_TYPE
         await _reply(desk, message, "This person can no longer reach the hand-off. Case closed.")
     elif command:
         await _reply(desk, message, "Unknown command. Use /claim, /close [reason], /note, "
-                                 "/canned, /transcript or /block.")
+                                 "/canned, /transcript, /transfer or /block.")
     else:
         await relay_to_user(desk, case, message, user.id)
 
@@ -225,10 +236,60 @@ async def relay_to_user(desk: OperatorDesk, case: Case, message: Message, user_i
                          "caption": signed(case.language, escape(message.caption or ""))},
                         case.priority)
         desk.cases.add_transcript(case.case_code, "operator", "[document]")
+    elif (media := media_of(message)) is not None or message.location is not None:
+        if case.channel != "telegram":
+            await _reply(desk, message, "The person writes from the web chat: voice notes, "
+                                        "stickers and locations cannot reach them. Please write.")
+            return
+        if media is None:
+            assert message.location is not None
+            media = {"media": "location", "latitude": message.location.latitude,
+                     "longitude": message.location.longitude}
+        caption = signed(case.language, "") if media["media"] in ("voice", "audio") else None
+        desk.outbox.put(case.case_code, USER, "op_media", {**base, **media, "caption": caption},
+                        case.priority)
+        desk.cases.add_transcript(case.case_code, "operator", transcript_line(media))
     else:
-        await _reply(desk, message, "Only text, photos and documents can be sent to the person.")
+        await _reply(desk, message, "Only text, photos, documents, voice and video notes, "
+                                    "audio, stickers and locations can be sent to the person.")
         return
+    operator_answered(desk.cases, case.case_code)
     desk._notify(USER)
+
+
+async def transfer_command(context: ContextTypes.DEFAULT_TYPE, desk: OperatorDesk, case: Case,
+                           message: Message, argument: str) -> None:
+    """/transfer [desk] [note]: list the desks, or hand the case over and close this topic."""
+    target, _space, note = argument.strip().partition(" ")
+    if not target:
+        await _reply(desk, message, desks_text(desk, case))
+        return
+    old_chat, old_thread = case.desk_chat_id, case.thread_id
+    moved, text = transfer(desk, case, target, note.strip() or None)
+    await _reply(desk, message, text)
+    if moved and old_chat is not None and old_thread is not None:
+        await close_old_topic(context, desk, old_chat, old_thread)
+
+
+async def close_old_topic(context: ContextTypes.DEFAULT_TYPE, desk: OperatorDesk, chat: int,
+                          thread: int) -> None:
+    """Close the topic a case left (a failure is only logged: the case has moved)."""
+    try:
+        await desk.group_window.acquire()
+        await context.bot.close_forum_topic(chat, thread)
+    except TelegramError:
+        logger.warning("could not close the old topic of a transferred case")
+
+
+def transfer_markup(desk: OperatorDesk, case: Case) -> InlineKeyboardMarkup | None:
+    """Return one button per desk the case can go to (None when there is no other desk)."""
+    here = desk.chats.desk_of(case.desk_chat_id or 0)
+    names = [name for name in (MAIN, *desk.chats.partners) if name != here]
+    if not names:
+        return None
+    return InlineKeyboardMarkup([[InlineKeyboardButton(
+        desk_name(name, "en")[:60], callback_data=f"hl:to:{case.case_code}:{name}"[:64])]
+        for name in names])
 
 
 async def on_operator_edit(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -255,7 +316,7 @@ async def send_transcript(context: ContextTypes.DEFAULT_TYPE, desk: OperatorDesk
     """Send the case's transcript to its topic as a text file."""
     lines = [f"Case {case.case_code} · {case.priority} · {case.language} · {case.topic}"]
     lines += [f"[{row['at']}] {row['author']}: {row['text']}"
-              for row in desk.cases.transcript(case.case_code)]
+              for row in since_transfer(desk.cases.transcript(case.case_code))]
     await desk.group_window.acquire()
     await context.bot.send_document(
         message.chat_id, BytesIO("\n".join(lines).encode()),
@@ -283,6 +344,18 @@ async def on_operator_button(update: Update, context: ContextTypes.DEFAULT_TYPE)
     elif action == "close":
         done = close(desk, case, None)
         await query.answer("Closed." if done else "Already closed.")
+    elif action == "transfer":
+        await query.answer()
+        await desk.group_window.acquire()
+        await context.bot.send_message(query.message.chat.id, desks_text(desk, case),
+                                       message_thread_id=case.thread_id,
+                                       reply_markup=transfer_markup(desk, case))
+    elif action == "to" and len(parts) == 4:
+        old_chat, old_thread = case.desk_chat_id, case.thread_id
+        moved, text = transfer(desk, case, parts[3], None)
+        await query.answer(text, show_alert=not moved)
+        if moved and old_chat is not None and old_thread is not None:
+            await close_old_topic(context, desk, old_chat, old_thread)
     elif action == "canned":
         await query.answer()
         await desk.group_window.acquire()
@@ -319,16 +392,17 @@ async def on_file_choice(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
                                      valid and parts[1] == "send")
 
 
-def desk_chat_ids(desk: OperatorDesk) -> set[int]:
-    """Return every chat whose members act as operators."""
-    assert desk.settings.operator_chat_id is not None
-    return {desk.settings.operator_chat_id, *partner_desks().values()}
+def desk_chat_ids(desk: OperatorDesk) -> frozenset[int]:
+    """Return every chat whose members act as operators (hotline.chats: the one list)."""
+    return desk.chats.ids
 
 
 def register_operator_handlers(application: Application, operator_chat_id: int,
                                group: int) -> None:
     """Register the operator side for the hotline's chat and partner NGOs' chats."""
-    chats = filters.Chat([operator_chat_id, *partner_desks().values()])
+    desks = operator_chats(operator_chat_id)
+    assert desks is not None
+    chats = filters.Chat(sorted(desks.ids))
     application.add_handler(
         MessageHandler(chats & filters.UpdateType.EDITED_MESSAGE, on_operator_edit),
         group=group)

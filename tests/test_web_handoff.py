@@ -127,11 +127,16 @@ async def test_operator_files_become_a_note_and_forget_closes_the_topic(tmp_path
                             "height": 9}], caption="the leaflet")})
                 news = await poll_until(person, last, "Files cannot be shown")
                 assert "the leaflet" in news["html"]
+                api.push_update({"message": message(
+                    OPERATORS, None, user=OPERATOR, chat_type="supergroup", thread_id=thread,
+                    voice={"file_id": "v1", "file_unique_id": "v1u", "duration": 5})})
+                await wait_for(api, lambda c: any("from the web chat" in t
+                                                  for t in texts_to(c, OPERATORS)))
 
                 await person.say("/forget")
                 await person.press("forget:yes")
                 assert "deleted" in person.text()
-                await wait_for(api, lambda c: any(x.method == "closeForumTopic" for x in c)
+                await wait_for(api, lambda c: any(x.method == "deleteForumTopic" for x in c)
                                and any("deleted their data" in t
                                        for t in texts_to(c, OPERATORS)))
                 assert runtime.db["cases"].count == 0

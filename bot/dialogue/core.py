@@ -366,8 +366,9 @@ class Dialogue:
     def _handle_media(self, turn: Turn, media: str) -> None:
         _ = turn._
         if media == "voice":
-            text = _("I cannot listen to voice messages. Please type your question, "
-                     "or talk to a person.")
+            text = _("I cannot listen to voice messages myself, but a hotline operator can: "
+                     "press \"Talk to a person\" and send it again in that chat. Or type your "
+                     "question here.")
         elif media in ("contact", "location"):
             text = _("I did not save what you shared: I don't need your contact or location. "
                      "Please type your question.")

@@ -31,6 +31,7 @@ from bot.telegram.poison import ScreeningApplicationBuilder, ScreeningBot
 
 logger = logging.getLogger(__name__)
 
+SENT_GROUP = -4
 METRICS_GROUP = -3
 GATE_GROUP = -2
 FLOOD_GROUP = -1
@@ -40,6 +41,9 @@ OPERATOR_GROUP = 1
 
 def register_handlers(application: Application, operator_chat_id: int | None) -> None:
     """Register every handler. Order matters: gates first, then users, then operators."""
+    from hotline.sentlog import remember_incoming
+
+    application.add_handler(TypeHandler(Update, remember_incoming), group=SENT_GROUP)
     application.add_handler(TypeHandler(Update, count_update), group=METRICS_GROUP)
     application.add_handler(TypeHandler(Update, only_private_or_operators), group=GATE_GROUP)
     application.add_handler(TypeHandler(Update, slow_down_floods), group=FLOOD_GROUP)
@@ -64,6 +68,10 @@ def register_handlers(application: Application, operator_chat_id: int | None) ->
         from hotline.telegram import on_file_choice
 
         application.add_handler(CallbackQueryHandler(on_file_choice, pattern=r"^hlfile:"),
+                                group=USER_GROUP)
+        from hotline.rating import on_rating
+
+        application.add_handler(CallbackQueryHandler(on_rating, pattern=r"^hlrate:"),
                                 group=USER_GROUP)
     application.add_handler(CallbackQueryHandler(handlers.on_button), group=USER_GROUP)
 
@@ -125,8 +133,16 @@ def build_application(runtime: Runtime, *, updater: bool = True, rate_limiter: b
     application = builder.build()
     if isinstance(application.bot, ScreeningBot):
         application.bot.set_quarantine(Quarantine(runtime.db, settings.secret_key).put)
+    from hotline.sentlog import SentLog, sent_hook
+
+    application.bot_data["sent_log"] = SentLog(runtime.db, runtime.pseudonymizer.user_key)
+    if isinstance(application.bot, ScreeningBot):
+        application.bot.set_sent_hook(sent_hook(application.bot_data["sent_log"]))
     application.bot_data["runtime"] = runtime
     application.bot_data["operator_chat_id"] = settings.operator_chat_id
+    from hotline.chats import operator_chats
+
+    application.bot_data["operator_chats"] = operator_chats(settings.operator_chat_id)
     application.bot_data["desk"] = make_desk(runtime)
     application.bot_data["flood_guard"] = FloodGuard()
     register_handlers(application, settings.operator_chat_id)

@@ -8,7 +8,6 @@ from telegram import Message
 from telegram.ext import ContextTypes
 
 from bot.dialogue import ConversationState
-from content.directory import find
 from content.i18n import gettext_for
 
 
@@ -34,14 +33,12 @@ class HandoffDesk(Protocol):
         """Close and delete every case of a user."""
 
 
-def fallback_contacts(language: str, region: str | None = None) -> str:
-    """Return the hotline and help numbers to give when no operator can take the chat."""
-    _ = gettext_for(language)
-    contacts = find(kind="hotline", country="KG") + find(kind="embassy")
-    contacts += [c for c in find(country="KG", region=region) if c.kind == "ngo" and c.regions
-                 ] if region else []
-    body = "\n\n".join(c.render(language) for c in contacts[:6])
-    return _("You can call or write to these lines:") + "\n\n" + body
+def fallback_contacts(language: str, region: str | None = None, country: str | None = None
+                      ) -> str:
+    """Return the help numbers to give when no operator can take the chat (emergency first)."""
+    from hotline.fallback import fallback_text
+
+    return fallback_text(language, country, region)
 
 
 class NoOperatorDesk:
@@ -54,7 +51,8 @@ class NoOperatorDesk:
         state.handoff = None
         await context.bot.send_message(
             chat_id, _("No hotline operator is connected to this bot right now.") + "\n\n"
-            + fallback_contacts(state.language, request.get("region")), parse_mode="HTML",
+            + fallback_contacts(state.language, request.get("region"), state.country),
+            parse_mode="HTML",
             disable_web_page_preview=True)
         return False
 

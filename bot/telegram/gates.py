@@ -19,11 +19,11 @@ async def only_private_or_operators(update: Update, context: ContextTypes.DEFAUL
     before they reach features."""
     chat = update.effective_chat
     user = update.effective_user
-    operator_chat_id = context.bot_data.get("operator_chat_id")
+    operator_chats = context.bot_data.get("operator_chats") or ()  # hotline.chats: one list
     if chat is None or _business(update):
         raise ApplicationHandlerStop
     if chat.type == ChatType.PRIVATE and (user is None or not user.is_bot):
         return
-    if operator_chat_id is not None and chat.id == operator_chat_id:
+    if chat.id in operator_chats:
         return
     raise ApplicationHandlerStop

@@ -8,7 +8,7 @@ from collections import deque
 
 from telegram import Message, Update
 from telegram.constants import ParseMode
-from telegram.error import BadRequest, TelegramError, TimedOut
+from telegram.error import TelegramError, TimedOut
 from telegram.ext import ContextTypes
 
 from bot.dialogue import Incoming
@@ -51,9 +51,10 @@ async def deliver(context: ContextTypes.DEFAULT_TYPE, chat_id: int, result: Turn
     desk = _desk(context)
     for effect in result.outcome.effects:
         if effect.kind == "hide":
-            await hide_recent(context, chat_id)
+            await hide_recent(context, chat_id, result.state.language)
         elif effect.kind == "forget":
             await desk.forget(context, result.user_key)
+            context.bot_data["sent_log"].forget(result.user_key)  # /hide's ids too
             erase_deleted(runtime.db)  # the hotline's rows too
             context.chat_data.clear()
         elif effect.kind == "handoff":
@@ -64,15 +65,12 @@ async def deliver(context: ContextTypes.DEFAULT_TYPE, chat_id: int, result: Turn
             await desk.close_by_user(context, result.user_key)
 
 
-async def hide_recent(context: ContextTypes.DEFAULT_TYPE, chat_id: int) -> None:
-    """Delete the recent messages of this chat (both sides) for someone whose phone is checked."""
-    recent = list(context.chat_data.get("recent", ()))
-    context.chat_data["recent"] = deque(maxlen=REMEMBERED_MESSAGES)
-    for start in range(0, len(recent), 100):
-        try:
-            await context.bot.delete_messages(chat_id, recent[start:start + 100])
-        except BadRequest as error:  # too old (48 h) or already gone
-            logger.info("some messages could not be deleted: %s", error.message)
+async def hide_recent(context: ContextTypes.DEFAULT_TYPE, chat_id: int, language: str) -> None:
+    """Delete this chat's messages of the last 48 h (both sides), for a person whose phone is
+    checked; the ids are kept per pseudonym in the database (hotline.sentlog)."""
+    from hotline.sentlog import hide_chat
+
+    await hide_chat(context.bot, context.bot_data["sent_log"], chat_id, language)
 
 
 async def _answer(update: Update, context: ContextTypes.DEFAULT_TYPE, incoming: Incoming
@@ -106,6 +104,10 @@ async def on_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     chat = update.effective_chat
     assert message is not None and message.text is not None and chat is not None
     remember(context, message.message_id)
+    from hotline.rating import take_comment
+
+    if await take_comment(context, message):  # the comment after "did this help?"
+        return
     user_key, state = _runtime(context).service.state_for(chat.id)
     if state.handoff and await _desk(context).relay_from_user(context, message, user_key, state):
         return
@@ -124,14 +126,14 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 
 async def on_media(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Relay photos and documents during a hand-off; explain what the bot can read otherwise."""
+    """Relay photos, files, voice and the rest during a hand-off (hotline.desk decides what);
+    explain what the bot can read otherwise."""
     message = update.effective_message
     chat = update.effective_chat
     assert message is not None and chat is not None
     remember(context, message.message_id)
     user_key, state = _runtime(context).service.state_for(chat.id)
-    if (state.handoff and (message.photo or message.document)
-            and await _desk(context).relay_from_user(context, message, user_key, state)):
+    if state.handoff and await _desk(context).relay_from_user(context, message, user_key, state):
         return
     await _answer(update, context, Incoming(media=media_kind(message)))
 

@@ -48,11 +48,17 @@ def screen_updates(bot: Any, raw: list[Any], quarantine: Quarantiner | None) -> 
 class ScreeningBot(ExtBot):
     """An ExtBot whose getUpdates skips (and quarantines) updates it cannot parse."""
 
-    __slots__ = ("quarantine",)
+    __slots__ = ("quarantine", "sent_hook")
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.set_quarantine(None)
+        self.set_sent_hook(None)
+
+    def set_sent_hook(self, hook: Callable[[str, Any, Any], None] | None) -> None:
+        """Say who learns of each accepted request (hotline.sentlog records messages for /hide)."""
+        with self._unfrozen():
+            self.sent_hook = hook
 
     def set_quarantine(self, quarantine: Quarantiner | None) -> None:
         """Say where unparsable updates go (None: they are only skipped)."""
@@ -63,6 +69,8 @@ class ScreeningBot(ExtBot):
         result = await super()._post(endpoint, data, *args, **kwargs)
         if endpoint == "getUpdates" and isinstance(result, list):
             return screen_updates(self, result, self.quarantine)
+        if self.sent_hook is not None:
+            self.sent_hook(endpoint, data, result)
         return result
 
 
