@@ -70,7 +70,11 @@ async def open_regional_case(api: FakeBotApi, chat: int, language: str, region: 
                                       for x in sent_to(c, chat)))
     api.push_update(button_update(chat, "handoff:region"))
     await wait_for(api, lambda c: bool(topics_created(api, PARTNER)))
-    return topics_created(api, PARTNER)[-1]
+    thread = topics_created(api, PARTNER)[-1]
+    # the case is linked to its topic once the card is in it: a /claim before that finds no
+    # case (an operator cannot claim a topic whose card they have not seen either)
+    await wait_for(api, lambda c: bool(in_chat(api, PARTNER, thread)))
+    return thread
 
 
 TOLD = {"ru": "передан", "ky": "өткөрүлдү", "en": "passed to"}
