@@ -63,7 +63,11 @@ def _reminders(db: Database, secret_key: bytes, user_key: str, chat_id: int, lan
     store = ReminderStore(db)
     op = effect.data.get("op")
     if op == "set":
-        kind, due = str(effect.data["kind"]), date.fromisoformat(str(effect.data["due"]))
+        kind = str(effect.data["reminder"])
+        try:
+            due = date.fromisoformat(str(effect.data["due"]))
+        except ValueError:
+            due = date.min
         if not plausible(due, today):
             return Reply(_("That date has passed or cannot be used for a reminder. Count your "
                            "days again to get a new one."), language=language,

@@ -19,6 +19,7 @@ from hotline.crypto import ChatIdCipher
 
 logger = logging.getLogger(__name__)
 TICK_SECONDS = 60.0
+FIRST_TICK_SECONDS = 5.0  # after a start, people's updates are answered first
 
 
 def utc_now() -> datetime:
@@ -39,7 +40,7 @@ class ReminderWorker:
         self._task: asyncio.Task[None] | None = None
 
     def start(self) -> None:
-        """Start the loop (one tick a minute; the first at once)."""
+        """Start the loop (one tick a minute; the first a few seconds after the start)."""
         self._task = asyncio.create_task(self._loop(), name="reminders")
 
     async def stop(self) -> None:
@@ -52,6 +53,7 @@ class ReminderWorker:
 
     async def _loop(self) -> None:
         BACKGROUND.set(True)
+        await asyncio.sleep(FIRST_TICK_SECONDS)
         while True:
             try:
                 await self.tick()

@@ -43,7 +43,7 @@ async def deliver(context: ContextTypes.DEFAULT_TYPE, chat_id: int, result: Turn
     """Send the replies, then carry out the effects."""
     runtime = _runtime(context)
     apply_reminder_effects(runtime.db, runtime.settings.secret_key, result.user_key, chat_id,
-                           result.state.language, result.outcome)
+                           result.state.language, result.outcome, runtime.dialogue.today())
     for reply in result.outcome.replies:
         parts = split_text(reply.text)
         for index, part in enumerate(parts):

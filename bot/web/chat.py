@@ -111,7 +111,8 @@ class WebChat:
                     parse: Parse | None = None) -> TurnView:
         result = self.service.handle_key(user_key, incoming, parse)
         apply_reminder_effects(self.runtime.db, self.runtime.settings.secret_key, user_key,
-                               None, result.state.language, result.outcome)
+                               None, result.state.language, result.outcome,
+                               self.runtime.dialogue.today())
         view = TurnView()
         forgetting = result.outcome.effect("forget") is not None
         for reply in result.outcome.replies:

@@ -2,7 +2,7 @@
 
 The dialogue only asks and decides; the transport stores the reminder (it alone knows the chat
 to reach) and answers with what it did (`bot.reminders.effects`): effect "reminders" with
-op "set" (kind, due: ISO date), "stop" or "list".
+op "set" (reminder: its kind, due: ISO date), "stop" or "list".
 """
 
 from __future__ import annotations
@@ -72,7 +72,7 @@ def on_action(turn: Turn, args: list[str]) -> bool:
         if args[0] == "ask":
             ask(turn, *parsed)
         else:
-            turn.effect("reminders", op="set", kind=parsed[0], due=parsed[1].isoformat())
+            turn.effect("reminders", op="set", reminder=parsed[0], due=parsed[1].isoformat())
         return True
     if args == ["no"]:
         turn.say(_("Fine, no reminder. Nothing was stored."), [Button(_("Menu"), "menu")],
