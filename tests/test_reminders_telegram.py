@@ -8,6 +8,7 @@ running bot: buttons and commands arrive as updates, messages leave over HTTP.
 from __future__ import annotations
 
 import json
+import logging
 import sqlite3
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
@@ -206,7 +207,8 @@ def operator_update(text: str, user: dict) -> dict:
 
 
 async def test_alerts_subscribe_preview_confirm_send_and_blocked_unsubscribes(
-        tmp_path: Path, parser) -> None:
+        tmp_path: Path, parser, caplog: pytest.LogCaptureFixture) -> None:
+    caplog.set_level(logging.INFO)
     alerts_dir = tmp_path / "content" / "alerts"
     alerts_dir.mkdir(parents=True)
     raw = yaml.safe_load(ALERT.read_text(encoding="utf-8"))
@@ -271,6 +273,8 @@ async def test_alerts_subscribe_preview_confirm_send_and_blocked_unsubscribes(
         files = b"".join(p.read_bytes() for p in tmp_path.glob("sapar.db*"))
         for chat in [*people, blocked]:
             user = person(chat)
+            for value in (user["username"], user["last_name"], str(chat)):
+                assert value not in caplog.text, f"{value!r} in the log"
             for value in (user["username"].encode(), user["last_name"].encode()):
                 assert value not in files
             for encoded in id_encodings(chat)[:1]:
