@@ -289,6 +289,8 @@ class BroadcastSender:
                 self._paused_until = max(self._paused_until,
                                          asyncio.get_running_loop().time() + retry)
             self.store.mark(broadcast.id, row["user_key"], outcome)
+        except Exception:  # the database: the row stays pending and is sent again later
+            logger.exception("broadcasts: an outcome could not be recorded")
         finally:
             in_flight.discard(row["user_key"])
 
