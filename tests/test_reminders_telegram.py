@@ -141,7 +141,7 @@ async def test_stay_reminders_fire_on_their_days_in_the_language_and_across_a_re
         assert rows(tmp_path, "reminders") == [], "nothing is kept after the last day"
 
 
-async def test_a_recount_replaces_the_date_and_a_reminder_outside_hours_waits(
+async def test_a_recount_replaces_the_date_outside_hours_it_waits_and_hide_deletes_it(
         tmp_path: Path, parser) -> None:
     chat = 9150
     with FakeBotApi() as api:
@@ -156,9 +156,23 @@ async def test_a_recount_replaces_the_date_and_a_reminder_outside_hours_waits(
             night = datetime.combine(date(2026, 5, 6), time(3), ZONE).astimezone(UTC)
             worker.clock = lambda: night
             assert await worker.tick() == 0, "nobody is woken at 3 a.m."
+            handed_out: list[int] = []
+
+            def send_message(params: dict) -> dict:
+                sent = api._message(params, text=params.get("text", ""))
+                handed_out.append(sent["message_id"])
+                return sent
+
+            api.handlers["sendMessage"] = send_message
             worker.clock = lambda: at_ten(date(2026, 5, 6))
             assert await worker.tick() == 1
             assert "14" in reminders_sent(api, chat)[-1].params["text"]
+            # someone checks the phone: /hide deletes the reminder too
+            reminder_id = handed_out[-1]
+            api.push_update(text_update(chat, "/hide"))
+            calls = await wait_for(api, lambda c: any(x.method == "deleteMessages" for x in c))
+            [deleted] = [x for x in calls if x.method == "deleteMessages"]
+            assert reminder_id in json.loads(deleted.params["message_ids"])
 
 
 async def test_stop_reminders_and_forget_delete_everything(tmp_path: Path, parser) -> None:

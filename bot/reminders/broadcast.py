@@ -24,7 +24,7 @@ from telegram import Bot
 
 from bot.dialogue.model import Button, Reply
 from bot.reminders.pacing import BACKGROUND, Pacer
-from bot.reminders.sending import Delivery, send_reply
+from bot.reminders.sending import Delivery, Remember, send_reply
 from bot.reminders.store import iso_week
 from bot.reminders.topics import topic_label
 from bot.telegram.ratelimit import NO_RETRY
@@ -204,13 +204,15 @@ class BroadcastSender:
     """Send every broadcast being sent, resuming after a restart, paced by the Pacer."""
 
     def __init__(self, bot: Bot, store: BroadcastStore, cipher: ChatIdCipher, pacer: Pacer,
-                 on_progress: Progress | None = None, concurrency: int = CONCURRENCY) -> None:
+                 on_progress: Progress | None = None, concurrency: int = CONCURRENCY,
+                 remember: Remember | None = None) -> None:
         self.bot = bot
         self.store = store
         self.cipher = cipher
         self.pacer = pacer
         self.on_progress = on_progress
         self.concurrency = concurrency
+        self.remember = remember
         self.wake = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
         self._paused_until = 0.0
@@ -282,7 +284,7 @@ class BroadcastSender:
                 language = row["language"] if row["language"] in broadcast.texts else "ky"
                 reply = alert_reply(broadcast.texts, broadcast.topic, language)
                 outcome, retry = await send_reply(self.bot, self.pacer, self.cipher,
-                                                  row["chat_enc"], reply)
+                                                  row["chat_enc"], reply, self.remember)
                 if outcome is not Delivery.RETRY:
                     break
                 # Telegram's "retry after" is for the bot: every send of the broadcast waits

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import enum
 import logging
+from collections.abc import Callable
 
 from telegram import Bot
 from telegram.constants import ParseMode
@@ -32,8 +33,11 @@ def retry_seconds(error: RetryAfter) -> float:
     return delay.total_seconds() if hasattr(delay, "total_seconds") else float(delay)
 
 
+Remember = Callable[[int, int], None]  # (chat id, message id): so that /hide can delete it
+
+
 async def send_reply(bot: Bot, pacer: Pacer, cipher: ChatIdCipher, chat_enc: str,
-                     reply: Reply) -> tuple[Delivery, float]:
+                     reply: Reply, remember: Remember | None = None) -> tuple[Delivery, float]:
     """Send a reply to an encrypted chat within the pacer's budget; never raise for Telegram.
 
     Returns the outcome and, for RETRY, how long to wait before the next try.
@@ -44,8 +48,9 @@ async def send_reply(bot: Bot, pacer: Pacer, cipher: ChatIdCipher, chat_enc: str
         return Delivery.FAILED, 0.0
     await pacer.acquire()
     try:
-        await bot.send_message(chat_id, reply.text, parse_mode=ParseMode.HTML,
-                               disable_web_page_preview=True, reply_markup=keyboard(reply))
+        message = await bot.send_message(chat_id, reply.text, parse_mode=ParseMode.HTML,
+                                         disable_web_page_preview=True,
+                                         reply_markup=keyboard(reply))
     except Forbidden:
         return Delivery.BLOCKED, 0.0
     except RetryAfter as error:
@@ -57,4 +62,6 @@ async def send_reply(bot: Bot, pacer: Pacer, cipher: ChatIdCipher, chat_enc: str
         logger.warning("a background message failed (%s): it will be retried",
                        type(error).__name__)
         return Delivery.RETRY, 5.0
+    if remember is not None:
+        remember(chat_id, message.message_id)
     return Delivery.SENT, 0.0

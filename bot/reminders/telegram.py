@@ -9,6 +9,7 @@ Sending shows its progress by editing that message.
 from __future__ import annotations
 
 import logging
+from collections import deque
 from html import escape
 from pathlib import Path
 
@@ -24,6 +25,7 @@ from bot.reminders.store import ReminderStore, SubscriptionStore
 from bot.reminders.topics import topic_label
 from bot.reminders.worker import ReminderWorker
 from bot.runtime import Runtime
+from bot.telegram.handlers import REMEMBERED_MESSAGES
 from content.alerts import ALERT_ID, ALERTS_DIR, AlertError, alert_files, load_alert
 
 logger = logging.getLogger(__name__)
@@ -60,8 +62,15 @@ async def start_background(application: Application) -> None:
         except TelegramError as error:
             logger.info("broadcast progress not shown (%s)", type(error).__name__)
 
-    reminders = ReminderWorker(bot, ReminderStore(runtime.db), cipher, pacer)
-    sender = BroadcastSender(bot, BroadcastStore(runtime.db), cipher, pacer, show_progress)
+    def remember(chat_id: int, message_id: int) -> None:
+        # as for replies (in memory only): /hide deletes reminders and alerts too
+        recent = application.chat_data[chat_id].setdefault(
+            "recent", deque(maxlen=REMEMBERED_MESSAGES))
+        recent.append(message_id)
+
+    reminders = ReminderWorker(bot, ReminderStore(runtime.db), cipher, pacer, remember=remember)
+    sender = BroadcastSender(bot, BroadcastStore(runtime.db), cipher, pacer, show_progress,
+                             remember=remember)
     application.bot_data["reminders"] = reminders
     application.bot_data["broadcasts"] = sender
     reminders.start()

@@ -12,7 +12,7 @@ from telegram import Bot
 
 from bot.reminders.pacing import BACKGROUND, Pacer
 from bot.reminders.schedule import due_now, local_day, sending_hours
-from bot.reminders.sending import Delivery, send_reply
+from bot.reminders.sending import Delivery, Remember, send_reply
 from bot.reminders.store import ReminderStore, forget_person, iso_week
 from bot.reminders.texts import reminder_reply
 from hotline.crypto import ChatIdCipher
@@ -31,12 +31,14 @@ class ReminderWorker:
     """Send due reminders within the background budget; delete the ones whose date passed."""
 
     def __init__(self, bot: Bot, store: ReminderStore, cipher: ChatIdCipher, pacer: Pacer,
-                 clock: Callable[[], datetime] = utc_now) -> None:
+                 clock: Callable[[], datetime] = utc_now, remember: Remember | None = None
+                 ) -> None:
         self.bot = bot
         self.store = store
         self.cipher = cipher
         self.pacer = pacer
         self.clock = clock
+        self.remember = remember
         self._task: asyncio.Task[None] | None = None
 
     def start(self) -> None:
@@ -75,7 +77,7 @@ class ReminderWorker:
                 continue
             reply = reminder_reply(reminder.kind, reminder.due, left, reminder.language)
             outcome, _wait = await send_reply(self.bot, self.pacer, self.cipher,
-                                              reminder.chat_enc, reply)
+                                              reminder.chat_enc, reply, self.remember)
             if outcome is Delivery.RETRY:
                 continue  # the next tick tries again
             if outcome is Delivery.BLOCKED:
