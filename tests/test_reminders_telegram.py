@@ -7,6 +7,7 @@ running bot: buttons and commands arrive as updates, messages leave over HTTP.
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 import sqlite3
@@ -260,6 +261,12 @@ async def test_alerts_subscribe_preview_confirm_send_and_blocked_unsubscribes(
             action = next(button["callback_data"] for row in json.loads(
                 preview.params["reply_markup"])["inline_keyboard"] for button in row
                 if button["callback_data"].startswith("bc:send:"))
+            # the same button pressed (or forged) in the administrator's private chat with the
+            # bot is stale there and sends nothing: only the operators' chat can send
+            await step(api, ADMIN["id"], button_update(ADMIN["id"], action, user=ADMIN),
+                       "flow:stay")
+            await asyncio.sleep(0.5)
+            assert [r[4] for r in rows(tmp_path, "broadcasts")] == ["preview"]
             api.fail_chat("sendMessage", blocked, "403")
             api.push_update(button_update(OPERATORS, action, user=ADMIN,
                                           chat_type="supergroup"))

@@ -156,8 +156,11 @@ async def on_alert_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -
 async def on_alert_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Send or cancel a previewed alert (administrators only)."""
     query = update.callback_query
-    if query is None or not isinstance(query.data, str):
+    chat = update.effective_chat
+    if query is None or not isinstance(query.data, str) or chat is None:
         return
+    if chat.id != context.bot_data.get("operator_chat_id"):
+        return  # pressed (or forged) anywhere else: a person's chat answers it as stale
     if not await _is_admin(update, context):
         await query.answer("Only an administrator of this chat can send alerts.")
         return
