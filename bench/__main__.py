@@ -1,5 +1,5 @@
-"""`python -m bench {nlu,bot,all}`: Sapar's benchmarks; each prints a table and appends its
-figures to bench/results.csv (date, commit, metric, value, unit)."""
+"""`python -m bench {nlu,bot,broadcast,all}`: Sapar's benchmarks; each prints a table and
+appends its figures to bench/results.csv (date, commit, metric, value, unit)."""
 
 from __future__ import annotations
 
@@ -37,6 +37,12 @@ def _bot(args: argparse.Namespace) -> None:
     run(quick=args.quick, csv_path=_csv_path(args), with_rasa=not args.no_rasa)
 
 
+def _broadcast(args: argparse.Namespace) -> None:
+    from bench.broadcast import run
+
+    run(quick=args.quick, csv_path=_csv_path(args), kill=not args.no_kill)
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the chosen benchmark and return the exit code."""
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
@@ -47,6 +53,12 @@ def main(argv: list[str] | None = None) -> int:
                      help="report the training time the artefact recorded instead of training "
                           "from scratch to time it (saves minutes)")
     nlu.set_defaults(handler=[_nlu])
+    broadcast = commands.add_parser(
+        "broadcast", help="an alert to 5,000 subscribers: rate, busiest second, reply latency "
+        "meanwhile, and a SIGKILL part-way (nobody missed, repeats counted)")
+    _add_common(broadcast)
+    broadcast.add_argument("--no-kill", action="store_true", help="skip the SIGKILL run")
+    broadcast.set_defaults(handler=[_broadcast])
     for name, handlers, help_text in (
             ("bot", [_bot], "bot throughput, latency, memory, cold start vs an echo bot"),
             ("all", [_nlu, _bot], "nlu, then bot")):

@@ -105,7 +105,8 @@ class FakeBotApi:
             return update["update_id"]
 
     def fail(self, method: str, *kinds: str) -> None:
-        """Make the next calls of a method fail: '429', '500', 'malformed', 'slow', '400', '401'
+        """Make the next calls of a method fail: '429', '500', 'malformed', 'slow', '400', '401',
+        '403' (the bot was blocked by the user)
         ('429:N' retries after N s, 'slow:N' answers after N s)."""
         with self._lock:
             self.failures.setdefault(method, deque()).extend(kinds)
@@ -247,6 +248,9 @@ class FakeBotApi:
         elif kind == "401":
             self._send(request, 401, {"ok": False, "error_code": 401,
                                       "description": "Unauthorized"})
+        elif kind == "403":
+            self._send(request, 403, {"ok": False, "error_code": 403,
+                                      "description": "Forbidden: bot was blocked by the user"})
         elif kind == "400":
             self._send(request, 400, {"ok": False, "error_code": 400,
                                       "description": "Bad Request: chat not found"})

@@ -15,6 +15,8 @@ EFFECT_NOTES = {
     "end_handoff": "(The chat with the operator is closed.)",
     "hide": "(In Telegram, the bot's recent messages would now be deleted from this chat.)",
     "forget": "(Everything stored about this console session was deleted.)",
+    "reminders": "(In Telegram, reminders are set, listed or stopped here.)",
+    "alerts": "(In Telegram, alert subscriptions are listed or changed here.)",
 }
 
 

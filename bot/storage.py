@@ -56,10 +56,11 @@ def m004_quarantine(db: Database) -> None:
 
 
 def registered_migrations() -> list[Migrations]:
-    """Return every migration set, core and web first (hotline registers its own)."""
+    """Return every migration set, core, web and reminders first (hotline registers its own)."""
+    from bot.reminders.schema import reminder_migrations
     from bot.web.schema import web_migrations
 
-    sets = [core_migrations, web_migrations]
+    sets = [core_migrations, web_migrations, reminder_migrations]
     try:
         from hotline.schema import hotline_migrations
     except ImportError:

@@ -425,6 +425,9 @@ def run_checks(today: date | None = None, warn_months: int = 12, error_months: i
                     source_warn_years)
     if facts is not None and facts.is_file():
         check_directory_against_facts(report, root / "directory.yml", facts)
+    from content.alerts import check_alerts
+
+    check_alerts(report, today, root)
     if root == CONTENT_DIR:
         check_catalogs(report)
     return report

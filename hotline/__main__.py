@@ -1,4 +1,5 @@
-"""`python -m hotline stats`: anonymous weekly statistics of the hotline's cases."""
+"""`python -m hotline stats`: anonymous weekly statistics of the hotline's cases;
+`python -m hotline broadcast FILE`: send an alert to a topic's subscribers."""
 
 from __future__ import annotations
 
@@ -44,12 +45,17 @@ def build_parser() -> argparse.ArgumentParser:
     stats.add_argument("--min-cell", type=min_cell, default=DEFAULT_MIN_CELL,
                        help=f"smallest count that is published (default and minimum: "
                             f"{DEFAULT_MIN_CELL})")
+    from bot.reminders.cli import add_parser as add_broadcast
+
+    add_broadcast(commands)
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
     """Run the chosen command and return the exit code."""
     args = build_parser().parse_args(argv)
+    if args.command == "broadcast":
+        return int(args.handler(args))
     db_path: Path = args.db
     if db_path is None:
         from bot.settings import settings_for_command

@@ -161,7 +161,10 @@ def format_table(cells: list[Cell], min_cell: int, weeks: int = 4) -> str:
 def write_report(db: Database, out_dir: Path, min_cell: int = DEFAULT_MIN_CELL
                  ) -> tuple[list[Cell], Path, Path]:
     """Count, suppress and write the CSV and the chart; return the cells and both paths."""
-    cells = suppress(weekly_counts(db), min_cell)
+    from bot.reminders.stats import reminder_cells
+
+    # reminders and alerts are in the CSV and the table, not in the cases' chart
+    cells = suppress(weekly_counts(db) + reminder_cells(db), min_cell)
     csv_path, chart_path = out_dir / CSV_NAME, out_dir / CHART_NAME
     write_csv(cells, csv_path, min_cell)
     write_chart(cells, chart_path, min_cell)

@@ -484,7 +484,8 @@ def test_stay_calculator_end_to_end(language: str) -> None:
     [result] = outcome.replies
     assert "66" in result.text and "24" in result.text
     assert format_date(date(2026, 5, 9), language) in result.text
-    assert result.actions() == ["human", "topic:stay_rule", "flow:stay", "menu"]
+    assert result.actions() == ["remind:ask:stay:2026-05-09", "human", "topic:stay_rule",
+                                "flow:stay", "menu"]
     assert chat.state.flow is None and chat.state.data == {}
     if language == "en":
         assert "Days used this year: 66 days" in result.text

@@ -273,13 +273,17 @@ REAL = ["салам", "как проверить запрет на въезд", 
         "31.02.2026", "10.01.2026 - 20.02.2026", "да", "жок", "yes", "<b>hi</b> & <i>",
         "<a href='tg://user?id=1'>x</a>", "&amp;&lt;", "ага", "Бишкек", "Ош", "1000000 сом"]
 COMMANDS = ["start", "menu", "language", "help", "human", "privacy", "forget", "hide", "stop",
-            "claim", "close", "note", "block", "canned", "transcript", "admin", "START"]
+            "claim", "close", "note", "block", "canned", "transcript", "admin", "START",
+            "reminders", "alerts", "alert"]
 ACTION_NAMES = ["menu", "topic", "more", "lang", "family", "forget", "hide", "human", "urgent",
-                "flow", "stay", "check", "find", "handoff", "hl", "x", "c"]
+                "flow", "stay", "check", "find", "handoff", "hl", "x", "c", "remind", "alerts",
+                "bc"]
 ARGS = ["", "yes", "no", "pick", "ask", "on", "off", "stay_rule", "entry_ban", "talk_to_human",
         "anon", "summary", "region", "all", "prev", "contract", "country", "svc", "RU", "KG",
         "osh", "bishkek", "legal_aid", "0", "1", "8", "9", "99", "-1", "1e9", "ky", "xx",
-        "claim", "close", "send", "canned", "human", "where", "stay", "check", "find"]
+        "claim", "close", "send", "canned", "human", "where", "stay", "check", "find",
+        "registration", "contract", "2026-05-29", "2099-01-01", "2026-13-45", "kr", "list",
+        "stop", "cancel"]
 
 def longest(seed: str, units: int = MAX_TEXT) -> str:
     """Repeat a seed into the longest text Telegram delivers (it counts UTF-16 units)."""

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import os
 import signal
+import sqlite3
 import struct
 import subprocess
 import sys
@@ -253,6 +254,12 @@ def test_no_id_username_name_phone_or_place_in_the_database_log_or_operators_cha
         nurlan.press("flow:check", "check:0:")
         nurlan.press("check:0:yes", "check:1:")
         nurlan.press("check:1:no", "check:2:")
+        # reminders and alert subscriptions hold a pseudonym and an encrypted chat id only
+        nurlan.press(f"remind:yes:stay:{date.today() + timedelta(days=30)}", "remind:list")
+        nurlan.press("alerts:on:ru_stay", "alerts:off:ru_stay")
+        with sqlite3.connect(data_dir / "sapar.db") as db:
+            assert [db.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0]
+                    for table in ("reminders", "subscriptions")] == [1, 1]
         hand_off_and_talk(api, aigul)
 
         running = database_files(data_dir)

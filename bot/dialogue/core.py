@@ -288,6 +288,8 @@ class Dialogue:
             turn.effect("hide")
         elif command == "stop":
             FLOWS["handoff"].stop(turn)
+        elif command in ("reminders", "alerts"):
+            FLOWS["remind" if command == "reminders" else "alerts"].start(turn)
         else:
             turn.say(turn._("I don't know that command. Here is the menu."))
             show_menu(turn)

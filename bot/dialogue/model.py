@@ -54,7 +54,9 @@ class Effect:
 
     kinds: "forget" (delete everything about the user), "hide" (delete the bot's recent
     messages), "handoff" (open a case; data: topic, priority, consent, summary, region),
-    "end_handoff", "campaign" (data: tag).
+    "end_handoff", "campaign" (data: tag), "reminders" (data: op = set/stop/list; for set:
+    reminder = stay/registration/contract, due = ISO date) and "alerts" (data: op =
+    list/on/off/stop, topic): the transport stores them and answers (bot/reminders/effects.py).
     """
 
     kind: str

@@ -22,6 +22,7 @@ from bot.settings import SECRET_KEY_FILE
 from hotline.crypto import ChatIdCipher
 
 MIN_KEY_LENGTH = 32
+ENCRYPTED_TABLES = ("reminders", "subscriptions", "broadcast_queue")  # bot/reminders
 
 
 class RotationError(RuntimeError):
@@ -73,6 +74,22 @@ def rotate(db: Database, old_key: bytes, new_key_value: bytes) -> RotationReport
             chat_ids += 1
             if user_key and old_names.user_key(chat_id) == user_key:
                 mapping[user_key] = new_names.user_key(chat_id)
+        for table in ENCRYPTED_TABLES:  # reminders and alert subscriptions keep a chat id too
+            if table not in keyed:
+                continue
+            for rowid, user_key, chat_enc in conn.execute(
+                    f"SELECT rowid, user_key, chat_enc FROM {table}").fetchall():
+                try:
+                    chat_id = old_cipher.decrypt(chat_enc)
+                except ValueError:
+                    unreadable += 1
+                    conn.execute(f"DELETE FROM {table} WHERE rowid = ?", [rowid])
+                    continue
+                conn.execute(f"UPDATE {table} SET chat_enc = ? WHERE rowid = ?",
+                             [new_cipher.encrypt(chat_id), rowid])
+                chat_ids += 1
+                if old_names.user_key(chat_id) == user_key:
+                    mapping[user_key] = new_names.user_key(chat_id)
         for old, new in mapping.items():
             for table in keyed:
                 conn.execute(f"UPDATE {table} SET user_key = ? WHERE user_key = ?", [new, old])
@@ -81,7 +98,8 @@ def rotate(db: Database, old_key: bytes, new_key_value: bytes) -> RotationReport
         lost = "user_key NOT IN (SELECT user_key FROM temp.rekeyed)"
         dropped = conn.execute(f"SELECT count(*) FROM users WHERE {lost}").fetchone()[0]
         blocks = conn.execute(f"SELECT count(*) FROM blocked WHERE {lost}").fetchone()[0]
-        for table in ("conversations", "users", "blocked"):
+        for table in ("conversations", "users", "blocked",
+                      *(t for t in ENCRYPTED_TABLES if t in keyed)):
             conn.execute(f"DELETE FROM {table} WHERE {lost}")
         conn.execute("DROP TABLE temp.rekeyed")
         conn.commit()

@@ -18,6 +18,7 @@ from telegram.ext import (
 
 from bot.ops.metrics import CountingRateLimiter, count_update
 from bot.quarantine import Quarantine
+from bot.reminders.telegram import register_alert_handlers, start_background, stop_background
 from bot.runtime import Runtime, build_runtime
 from bot.settings import Settings
 from bot.storage import EXIT_STORAGE, StorageError
@@ -79,6 +80,7 @@ def register_handlers(application: Application, operator_chat_id: int | None) ->
         from hotline.telegram import register_operator_handlers
 
         register_operator_handlers(application, operator_chat_id, group=OPERATOR_GROUP)
+        register_alert_handlers(application, operator_chat_id, group=OPERATOR_GROUP)
     application.add_error_handler(handlers.on_error)
 
 
@@ -97,9 +99,11 @@ async def _post_init(application: Application) -> None:
     startup = getattr(desk, "startup", None)
     if startup is not None:
         await startup(application)
+    await start_background(application)  # reminders and alerts
 
 
 async def _post_shutdown(application: Application) -> None:
+    await stop_background(application)
     shutdown = getattr(application.bot_data["desk"], "shutdown", None)
     if shutdown is not None:
         await shutdown()

@@ -18,6 +18,8 @@ COMMANDS = (
     ("forget", mark("Delete everything about me")),
     ("hide", mark("Delete recent messages in this chat")),
     ("stop", mark("End the chat with the operator")),
+    ("reminders", mark("Reminders before my deadlines")),
+    ("alerts", mark("Alerts when the rules change")),
 )
 
 

@@ -13,6 +13,7 @@ from telegram.ext import ContextTypes
 
 from bot.dialogue import Incoming
 from bot.ops.metrics import PARSE_SECONDS
+from bot.reminders.effects import apply_effects as apply_reminder_effects
 from bot.runtime import Runtime
 from bot.service import TurnResult
 from bot.storage import erase_deleted
@@ -41,6 +42,8 @@ def remember(context: ContextTypes.DEFAULT_TYPE, message_id: int) -> None:
 async def deliver(context: ContextTypes.DEFAULT_TYPE, chat_id: int, result: TurnResult) -> None:
     """Send the replies, then carry out the effects."""
     runtime = _runtime(context)
+    apply_reminder_effects(runtime.db, runtime.settings.secret_key, result.user_key, chat_id,
+                           result.state.language, result.outcome, runtime.dialogue.today())
     for reply in result.outcome.replies:
         parts = split_text(reply.text)
         for index, part in enumerate(parts):

@@ -17,6 +17,8 @@ from typing import Any
 from telegram.error import RetryAfter
 from telegram.ext import AIORateLimiter
 
+from bot.reminders.pacing import note_foreground
+
 logger = logging.getLogger(__name__)
 NO_RETRY: contextvars.ContextVar[bool] = contextvars.ContextVar("sapar_no_retry", default=False)
 
@@ -42,6 +44,8 @@ class PerChatRateLimiter(AIORateLimiter):
                 group = int(chat_id)
         except (TypeError, ValueError):
             group = str(chat_id)
+        if endpoint.startswith(("send", "copy", "forward", "edit")):
+            note_foreground()  # background sends (alerts, reminders) make room for replies
         for attempt in range(retries + 1):
             try:
                 return await self._run_request(

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from html import escape
 
 from bot.dialogue import ConversationState, Incoming, Reply
+from bot.reminders.effects import apply_effects as apply_reminder_effects
 from bot.runtime import Runtime
 from bot.storage import erase_deleted
 from bot.web.handoff import WebHandoff
@@ -109,6 +110,9 @@ class WebChat:
     async def _turn(self, sid: str, user_key: str, incoming: Incoming,
                     parse: Parse | None = None) -> TurnView:
         result = self.service.handle_key(user_key, incoming, parse)
+        apply_reminder_effects(self.runtime.db, self.runtime.settings.secret_key, user_key,
+                               None, result.state.language, result.outcome,
+                               self.runtime.dialogue.today())
         view = TurnView()
         forgetting = result.outcome.effect("forget") is not None
         for reply in result.outcome.replies:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any, Protocol
 
 from bot.dialogue.context import Turn
-from bot.dialogue.flows import agency, find_help, handoff, screening, stay
+from bot.dialogue.flows import agency, alerts, find_help, handoff, reminders, screening, stay
 
 
 class Flow(Protocol):
@@ -27,4 +27,6 @@ FLOWS: dict[str, Any] = {
     "find": find_help,
     "handoff": handoff,
     "agency": agency,
+    "remind": reminders,
+    "alerts": alerts,
 }

@@ -14,8 +14,10 @@ from typing import Any
 from bot.dialogue import actions, cues
 from bot.dialogue.answers import show_answer, source_line
 from bot.dialogue.context import Turn
+from bot.dialogue.flows import reminders
 from bot.dialogue.flows.dates import impossible_date
 from bot.dialogue.model import Button
+from bot.reminders.schedule import registration_deadline
 from bot.staycalc import Trip, TripError, calculate
 from content.formatting import format_date
 from content.stay_rules import stay_rules
@@ -571,10 +573,24 @@ def show_result(turn: Turn, has_contract: bool, extended: bool | None = None) ->
                    "Rules change: check with the MVD or a hotline operator.").format(
         limit=rules.limit_days, since=_say_date(turn, rules.rule_since)))
     turn.say("\n".join(lines) + "\n\n" + source_line(turn, rules),
+             reminder_offers(turn, trips[-1].entry, result.last_legal_day,
+                             without_extension=not (has_contract and extended))
+             if not result.overstay_days else [],
              [Button(_("Talk to a person"), "human"),
               Button(_("About the 90-day rule"), actions.make("topic", "stay_rule"))],
              [Button(_("Count again"), "flow:stay"), Button(_("Menu"), "menu")],
              kind="stay_result")
+
+
+def reminder_offers(turn: Turn, entry: date, last_day: date, without_extension: bool
+                    ) -> list[Button]:
+    """Offer reminders before the last legal day and the registration deadline still ahead."""
+    offers = []
+    if without_extension and last_day > turn.today:
+        offers.append(reminders.offer_button(turn, "stay", last_day))
+    if registration_deadline(entry) > turn.today:
+        offers.append(reminders.offer_button(turn, "registration", registration_deadline(entry)))
+    return offers
 
 
 def show_contract_end(turn: Turn, ended: date) -> None:
@@ -604,7 +620,8 @@ def show_contract_end(turn: Turn, ended: date) -> None:
     lines.append(_("Without a new contract in time you have to leave Russia: staying without "
                    "grounds can put you on the control list (RKL) and bring an entry ban. Check "
                    "your case with the MVD or a hotline operator."))
-    turn.say("\n".join(lines) + "\n\n" + source_line(turn, rules),
+    offer = [reminders.offer_button(turn, "contract", deadline)] if deadline > turn.today else []
+    turn.say("\n".join(lines) + "\n\n" + source_line(turn, rules), offer,
              [Button(_("Talk to a person"), "human"),
               Button(_("Count my days"), "flow:stay")], [Button(_("Menu"), "menu")],
              kind="contract_end")
