@@ -31,6 +31,7 @@ class Call:
     method: str
     params: dict[str, Any]
     at: float = field(default_factory=time.monotonic)
+    result: Any = None  # what the fake answered (a test reads ids from it, never guesses)
 
 
 class _QuietServer(ThreadingHTTPServer):
@@ -188,11 +189,15 @@ class FakeBotApi:
         elif failure:
             self._fail(request, method, params, failure)
             return
+        call = Call(method, params)
         if method != "getUpdates":
             with self._lock:
-                self.calls.append(Call(method, params))
+                self.calls.append(call)
                 self._lock.notify_all()
         result = self._result(method, params)
+        with self._lock:
+            call.result = result
+            self._lock.notify_all()
         self._send(request, 200, {"ok": True, "result": result})
 
     def _fail(self, request: BaseHTTPRequestHandler, method: str, params: dict[str, Any],

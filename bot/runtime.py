@@ -46,6 +46,7 @@ def configure_logging(level: str, log_format: str = "text") -> None:
 
 def build_runtime(settings: Settings, parser: Parser | None = None) -> Runtime:
     """Open the database (migrating it), load the parser and build the dialogue."""
+    from hotline.cases import CaseStore
     from nlu.parser import CLARIFY_BELOW, load_parser
 
     db = open_database(settings.database_path)
@@ -56,4 +57,5 @@ def build_runtime(settings: Settings, parser: Parser | None = None) -> Runtime:
     service = ChatService(db, dialogue, pseudonymizer, settings.default_language,
                           settings.campaign_tags)
     service.users.fold_campaigns(settings.campaign_tags)  # tags stored before the allow-list
+    service.erasers.append(CaseStore(db).forget_user)  # /forget: the cases in the same commit
     return Runtime(settings, db, parser, dialogue, service, pseudonymizer)

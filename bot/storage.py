@@ -55,6 +55,16 @@ def m004_quarantine(db: Database) -> None:
     db["quarantine"].create_index(["user_key"])
 
 
+@core_migrations()
+def m005_inbox(db: Database) -> None:
+    """Keep each received update (encrypted) until it is handled: the durable inbox."""
+    db["inbox"].create(
+        {"update_id": int, "payload_enc": str, "received_at": str, "done_at": str},
+        pk="update_id",
+    )
+    db["inbox"].create_index(["done_at"])
+
+
 def registered_migrations() -> list[Migrations]:
     """Return every migration set, core and web first (hotline registers its own)."""
     from bot.web.schema import web_migrations

@@ -311,10 +311,15 @@ class OperatorDesk:
         self.outbox.put(case.case_code, DESK, "close_topic", {}, case.priority)
         self._notify(DESK)
 
-    async def forget(self, context: ContextTypes.DEFAULT_TYPE, user_key: str) -> None:
-        """Close and delete every case of the user; operators learn only that it was closed."""
+    async def forget(self, context: ContextTypes.DEFAULT_TYPE, user_key: str,
+                     erased: list[Case] | None = None) -> None:
+        """Close and delete every case of the user; operators learn only that it was closed.
+
+        `erased`: the open cases the chat service's /forget transaction already deleted (the
+        notices go out after that commit); None deletes them here first.
+        """
         bot = context.bot if context is not None else self.bot
-        for case in self.cases.forget_user(user_key):
+        for case in self.cases.forget_user(user_key) if erased is None else erased:
             if case.thread_id is not None and case.desk_chat_id is not None and bot is not None:
                 try:
                     await self.group_window.acquire()

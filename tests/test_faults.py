@@ -6,12 +6,8 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-import os
 import re
-import signal
 import sqlite3
-import subprocess
-import sys
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -24,6 +20,8 @@ import pytest
 from bench.fake_bot_api import Call, FakeBotApi
 from content.answers import get_answer
 from content.i18n import gettext_for
+from tests.auxil import launch
+from tests.auxil.operators import OPERATOR, OPERATORS, last_topic
 from tests.auxil.telegram import (
     button_update,
     message,
@@ -35,11 +33,7 @@ from tests.auxil.telegram import (
     wait_for,
 )
 
-PROJECT = Path(__file__).resolve().parents[1]
 PATIENCE = 90  # seconds before a wait gives up
-OPERATORS = -1001234567890
-OPERATOR = {"id": 4242, "first_name": "Nurgul", "last_name": "Operator", "is_bot": False,
-            "username": "nurgul_op"}
 WELCOME = "I am Sapar, a safe-migration assistant"
 MENU = "Choose a topic, or just write your question."
 STAY_QUESTION = "how many days may I stay in Russia?"
@@ -284,33 +278,15 @@ async def test_rasa_disappearing_falls_back_to_the_embedded_parser_with_one_warn
 # ----- the process is killed (SIGKILL) --------------------------------------------------------
 
 
-class BotProcess:
-    """`python -m bot telegram` as its own process, its log in a file."""
+class BotProcess(launch.BotProcess):
+    """`python -m bot telegram` as its own process, its log in a file, and its ERROR lines."""
 
     def __init__(self, env: dict[str, str], log: Path) -> None:
-        self.log = log
-        with log.open("ab") as stderr:
-            self.process = subprocess.Popen(
-                [sys.executable, "-m", "bot", "telegram"], cwd=PROJECT,
-                env={**os.environ, **env}, stdout=subprocess.DEVNULL, stderr=stderr)
-
-    def kill(self) -> None:
-        """SIGKILL: no clean-up of any kind."""
-        self.process.send_signal(signal.SIGKILL)
-        self.process.wait(10)
-
-    def stop(self) -> None:
-        """Stop the process (SIGTERM, then SIGKILL if it hangs)."""
-        if self.process.poll() is None:
-            self.process.send_signal(signal.SIGTERM)
-            try:
-                self.process.wait(15)
-            except subprocess.TimeoutExpired:
-                self.kill()
+        super().__init__(env, log)
 
     def text(self) -> str:
         """Return everything the process logged."""
-        return self.log.read_text(errors="replace")
+        return self.output()
 
     def errors(self) -> list[str]:
         """Return the ERROR lines of the log, except python-telegram-bot's 'rate limit hit
@@ -396,7 +372,7 @@ def test_sigkill_with_operator_replies_pending_delivers_each_once_in_order(
                                    for x in sent_to(c, chat)), timeout=PATIENCE)
         api.push_update(button_update(chat, "handoff:anon"))
         api.wait_for(lambda c: len(sent_to(c, OPERATORS)) >= 1, timeout=PATIENCE)
-        thread = 50  # the fake's first forum topic
+        thread = last_topic(api)  # the id the fake really returned
         before = len(sent_to(api.calls, chat))
         api.push_update({"message": message(OPERATORS, "/claim", user=OPERATOR,
                                             chat_type="supergroup", thread_id=thread)})

@@ -13,9 +13,10 @@ import pytest
 
 from bench.fake_bot_api import FakeBotApi
 from bot.storage import EXIT_STORAGE, open_database
+from tests.auxil.launch import PROJECT
+from tests.auxil.operators import OPERATORS, open_case
 from tests.auxil.telegram import running_bot, settings_env, text_update, texts_to, wait_for
 from tests.test_faults import hold_exclusive_lock
-from tests.test_hotline_e2e import OPERATORS, PROJECT, open_case
 
 
 async def test_a_sent_relay_is_not_sent_again_when_recording_it_fails(tmp_path: Path,

@@ -9,8 +9,8 @@ from sqlite_utils import Database
 
 from bench.fake_bot_api import FakeBotApi
 from hotline.outbox import DESK, Outbox
+from tests.auxil.operators import OPERATOR, OPERATORS, open_case, topic_calls
 from tests.auxil.telegram import message, running_bot, sent_to, text_update, texts_to, wait_for
-from tests.test_hotline_e2e import OPERATOR, OPERATORS, open_case, topic_calls
 
 
 def drain_order(outbox: Outbox) -> list[str]:

@@ -7,6 +7,7 @@ import asyncio
 from pathlib import Path
 
 from bench.fake_bot_api import FakeBotApi
+from tests.auxil.operators import OPERATOR, OPERATORS, open_case
 from tests.auxil.telegram import (
     button_update,
     message,
@@ -15,7 +16,6 @@ from tests.auxil.telegram import (
     texts_to,
     wait_for,
 )
-from tests.test_hotline_e2e import OPERATOR, OPERATORS, open_case
 
 
 async def test_a_relay_waiting_for_the_group_window_is_dropped_after_forget(

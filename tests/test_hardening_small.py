@@ -8,6 +8,7 @@ import time
 from pathlib import Path
 
 from bench.fake_bot_api import BOT_USER, FakeBotApi
+from tests.auxil.operators import OPERATOR, OPERATORS, open_case
 from tests.auxil.telegram import (
     message,
     running_bot,
@@ -17,7 +18,6 @@ from tests.auxil.telegram import (
     wait_for,
 )
 from tests.test_faults import APOLOGIES, MENU, WELCOME
-from tests.test_hotline_e2e import OPERATOR, OPERATORS, open_case
 
 
 def in_topic(thread: int, text: str) -> dict:

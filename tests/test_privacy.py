@@ -18,11 +18,10 @@ from typing import Any
 import pytest
 
 from bench.fake_bot_api import Call, FakeBotApi
+from tests.auxil.operators import OPERATORS, file_buttons, topic_threads
 from tests.auxil.telegram import TOKEN, button_update, message, sent_to, settings_env, texts_to
-from tests.test_hardening_files import file_buttons
 
 PROJECT = Path(__file__).resolve().parents[1]
-OPERATORS = -1001234567890
 AIGUL = {"id": 987654321, "is_bot": False, "first_name": "Aigul", "last_name": "Bekmuratova",
          "username": "aigul_b_secret", "language_code": "ru"}
 NURLAN = {"id": 987654322, "is_bot": False, "first_name": "Нурлан", "last_name": "Жапаров",
@@ -197,7 +196,8 @@ def hand_off_and_talk(api: FakeBotApi, aigul: Conversation) -> int:
     aigul.say("/human", "handoff:region")
     aigul.press("handoff:region")
     api.wait_for(lambda c: any(x.method == "createForumTopic" for x in c), 30)
-    thread = 50  # the fake's first forum topic
+    api.wait_for(lambda c: bool(topic_threads(api)), 30)
+    thread = topic_threads(api)[0]  # the id the fake really returned
     first = aigul.message("работодатель в Казани забрал мой паспорт")
     api.push_update({"message": first})
     api.push_update({"message": aigul.message(

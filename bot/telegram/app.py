@@ -23,9 +23,11 @@ from bot.settings import Settings
 from bot.storage import EXIT_STORAGE, StorageError
 from bot.telegram import handlers
 from bot.telegram.commands import COMMANDS, publish_commands
+from bot.telegram.context import CONTEXT_TYPES, services
 from bot.telegram.desk import HandoffDesk, NoOperatorDesk
 from bot.telegram.flood import FloodGuard, slow_down_floods
 from bot.telegram.gates import only_private_or_operators
+from bot.telegram.inbox import Inbox, InboxQueue
 from bot.telegram.ordering import PerChatUpdateProcessor
 from bot.telegram.poison import ScreeningApplicationBuilder, ScreeningBot
 
@@ -84,15 +86,17 @@ def make_desk(runtime: Runtime) -> HandoffDesk:
 
 
 async def _post_init(application: Application) -> None:
+    if isinstance(application.update_queue, InboxQueue):  # before polling fetches new ones
+        await application.update_queue.replay(application)
     await publish_commands(application)
-    desk = application.bot_data["desk"]
+    desk = services(application).desk
     startup = getattr(desk, "startup", None)
     if startup is not None:
         await startup(application)
 
 
 async def _post_shutdown(application: Application) -> None:
-    shutdown = getattr(application.bot_data["desk"], "shutdown", None)
+    shutdown = getattr(services(application).desk, "shutdown", None)
     if shutdown is not None:
         await shutdown()
 
@@ -107,6 +111,7 @@ def build_application(runtime: Runtime, *, updater: bool = True, rate_limiter: b
     """
     settings = runtime.settings
     assert settings.telegram_bot_token is not None
+    queue = InboxQueue(Inbox(runtime.db, settings.secret_key))
     builder = (
         ScreeningApplicationBuilder()
         .token(settings.telegram_bot_token)
@@ -116,7 +121,9 @@ def build_application(runtime: Runtime, *, updater: bool = True, rate_limiter: b
         .post_shutdown(_post_shutdown)
         .connect_timeout(10).read_timeout(15).write_timeout(15).pool_timeout(10)
         .get_updates_read_timeout(40)
-        .concurrent_updates(PerChatUpdateProcessor())
+        .update_queue(queue)
+        .concurrent_updates(PerChatUpdateProcessor(on_done=queue.done))
+        .context_types(CONTEXT_TYPES)
     )
     if rate_limiter:
         builder = builder.rate_limiter(CountingRateLimiter(max_retries=3))
@@ -125,10 +132,8 @@ def build_application(runtime: Runtime, *, updater: bool = True, rate_limiter: b
     application = builder.build()
     if isinstance(application.bot, ScreeningBot):
         application.bot.set_quarantine(Quarantine(runtime.db, settings.secret_key).put)
-    application.bot_data["runtime"] = runtime
-    application.bot_data["operator_chat_id"] = settings.operator_chat_id
-    application.bot_data["desk"] = make_desk(runtime)
-    application.bot_data["flood_guard"] = FloodGuard()
+    application.bot_data.update(runtime=runtime, operator_chat_id=settings.operator_chat_id,
+                                desk=make_desk(runtime), flood_guard=FloodGuard())
     register_handlers(application, settings.operator_chat_id)
     return application
 
