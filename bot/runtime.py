@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from typing import Any
 
 from sqlite_utils import Database
 
@@ -46,7 +47,6 @@ def configure_logging(level: str, log_format: str = "text") -> None:
 
 def build_runtime(settings: Settings, parser: Parser | None = None) -> Runtime:
     """Open the database (migrating it), load the parser and build the dialogue."""
-    from hotline.cases import CaseStore
     from nlu.parser import CLARIFY_BELOW, load_parser
 
     db = open_database(settings.database_path)
@@ -57,5 +57,12 @@ def build_runtime(settings: Settings, parser: Parser | None = None) -> Runtime:
     service = ChatService(db, dialogue, pseudonymizer, settings.default_language,
                           settings.campaign_tags)
     service.users.fold_campaigns(settings.campaign_tags)  # tags stored before the allow-list
-    service.erasers.append(CaseStore(db).forget_user)  # /forget: the cases in the same commit
+    service.erasers.append(_erase_cases)  # /forget: the cases in the same commit
     return Runtime(settings, db, parser, dialogue, service, pseudonymizer)
+
+
+def _erase_cases(db: Database, user_key: str) -> list[Any]:
+    """Delete a person's hotline cases with their messages; return the open ones."""
+    from hotline.cases import CaseStore
+
+    return list(CaseStore(db).forget_user(user_key))

@@ -22,9 +22,10 @@ from bot.storage import erase_deleted
 from bot.users import OTHER_CAMPAIGN, UserStore
 from nlu.types import Parse
 
-# deletes a person's rows of another package (the hotline's cases) inside the /forget
-# transaction, committing nothing itself; returns what the front end needs for its notices
-Eraser = Callable[[str], list[Any]]
+# deletes a person's rows of another package (the hotline's cases) on the service's connection
+# inside the /forget transaction, committing nothing itself; returns what the front end needs
+# for its notices
+Eraser = Callable[[Database, str], list[Any]]
 
 
 @dataclass
@@ -58,6 +59,13 @@ class ChatService:
         self.pseudonymizer = pseudonymizer
         self.default_language = default_language
         self.erasers: list[Eraser] = []
+
+    def on_connection(self, db: Database) -> ChatService:
+        """Return the same service on another connection (the database thread's)."""
+        twin = ChatService(db, self.dialogue, self.pseudonymizer, self.default_language,
+                           self.campaign_tags)
+        twin.erasers = list(self.erasers)
+        return twin
 
     # ----- load -----------------------------------------------------------------------------
 
@@ -117,7 +125,9 @@ class ChatService:
 
     def save(self, session: Session) -> None:
         """Store a session's state again after a front end's effect changed it (a hand-off)."""
-        self.users.save_turn(session.user_key, session.state.language, session.state.to_dict())
+        with self.db.atomic():
+            self.users.save_turn(session.user_key, session.state.language,
+                                 session.state.to_dict())
         session.known = True
 
     def forget(self, user_key: str) -> list[Any]:
@@ -128,7 +138,7 @@ class ChatService:
         erased: list[Any] = []
         with self.db.atomic():
             for eraser in self.erasers:
-                erased.extend(eraser(user_key))
+                erased.extend(eraser(self.db, user_key))
             self.users.forget(user_key)
         erase_deleted(self.db)  # the WAL still holds the deleted rows until checkpointed
         return erased

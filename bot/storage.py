@@ -117,15 +117,26 @@ def open_database(path: Path | str | None = None) -> Database:
             "read-only, or does the file belong to another user?") from None
 
 
-def _prepare(db: Database) -> Database:
+def connect(path: Path | str) -> Database:
+    """Open one more connection to a migrated database (PRAGMAs set here, once)."""
+    db = Database(path)
+    _pragmas(db)
+    return db
+
+
+def _pragmas(db: Database) -> None:
     db.execute("PRAGMA busy_timeout = 5000")
     db.execute("PRAGMA foreign_keys = ON")
     db.execute("PRAGMA secure_delete = ON")  # deleted rows are zeroed, not left in free space
+
+
+def _prepare(db: Database) -> Database:
+    _pragmas(db)
     for migrations in registered_migrations():
         migrations.apply(db)
     # a read-only file can be opened and read: find out now, not at the first relay
     db.execute("CREATE TABLE IF NOT EXISTS _write_probe (x)")
-    db.execute("DROP TABLE _write_probe")
+    db.execute("DROP TABLE IF EXISTS _write_probe")  # two openers at once: one drops it
     db.conn.commit()
     return db
 

@@ -59,16 +59,17 @@ class UserStore:
         return row[0], (json.loads(row[1]) if row[1] else None)
 
     def save_turn(self, user_key: str, language: str, state: dict[str, Any]) -> None:
-        """Write what one turn changed (user row and conversation state); commits nothing
-        itself when a transaction is open, so the chat service can make it one commit."""
+        """Write what one turn changed (user row and conversation state).
+
+        Call it inside `db.atomic()`: the chat service makes the whole turn one commit.
+        """
         now = _now()
-        with self.db.atomic():
-            self.db.execute(
-                "INSERT INTO users (user_key, language, preferences, created_at, last_seen) "
-                "VALUES (?, ?, '{}', ?, ?) ON CONFLICT(user_key) DO UPDATE SET "
-                "language = excluded.language, last_seen = excluded.last_seen",
-                [user_key, language, now, now])
-            self._write_state(user_key, state, now)
+        self.db.execute(
+            "INSERT INTO users (user_key, language, preferences, created_at, last_seen) "
+            "VALUES (?, ?, '{}', ?, ?) ON CONFLICT(user_key) DO UPDATE SET "
+            "language = excluded.language, last_seen = excluded.last_seen",
+            [user_key, language, now, now])
+        self._write_state(user_key, state, now)
 
     def touch(self, user_key: str, language: str) -> UserRecord:
         """Create the user if new, update last_seen, and return the record."""

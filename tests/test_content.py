@@ -44,12 +44,14 @@ def test_the_real_content_passes() -> None:
     assert report.errors == []
 
 
+@pytest.mark.slow
 def test_the_cli_passes_on_the_real_content() -> None:
     result = subprocess.run([sys.executable, "-m", "content", "check"], cwd=PROJECT,
                             capture_output=True, text=True, check=False)
     assert result.returncode == 0, result.stdout + result.stderr
 
 
+@pytest.mark.slow
 def test_a_removed_answer_fails_naming_file_and_key(content_copy: Path) -> None:
     edit_yaml(content_copy / "ru" / "answers.yml", lambda d: d.pop("entry_ban"))
     result = subprocess.run([sys.executable, "-m", "content", "check", "--root",

@@ -38,6 +38,8 @@ from nlu.parser import EmbeddedParser
 from tests.auxil.operators import OPERATOR, OPERATORS
 from tests.auxil.telegram import button_update, message, person, settings_env, text_update
 
+pytestmark = pytest.mark.slow  # see pyproject.toml: `pytest -m 'not slow'`
+
 MAX_TEXT = 4096  # Telegram's limit, in UTF-16 code units after entity parsing
 FUZZ = settings(max_examples=250, deadline=None,
                 suppress_health_check=[HealthCheck.function_scoped_fixture,

@@ -19,6 +19,7 @@ from tests.auxil.telegram import running_bot, settings_env, text_update, texts_t
 from tests.test_faults import hold_exclusive_lock
 
 
+@pytest.mark.slow
 async def test_a_sent_relay_is_not_sent_again_when_recording_it_fails(tmp_path: Path,
                                                                       parser) -> None:
     chat = 9800
@@ -55,6 +56,7 @@ def make_read_only(path: Path) -> None:
                     "CAP_LINUX_IMMUTABLE)")
 
 
+@pytest.mark.slow
 def test_a_read_only_database_at_start_is_one_clear_error_and_exit_3(tmp_path: Path) -> None:
     data_dir = tmp_path / "data"
     with FakeBotApi() as api:
@@ -76,6 +78,7 @@ def test_a_read_only_database_at_start_is_one_clear_error_and_exit_3(tmp_path: P
     assert "read-only" in done.stderr and str(database) in done.stderr
 
 
+@pytest.mark.slow
 def test_a_second_instance_on_the_same_database_refuses_to_start(tmp_path: Path) -> None:
     from bot.ops.exitcodes import LOCKED as EXIT_LOCKED
     from tests.test_faults import MENU, PATIENCE, BotProcess, count

@@ -13,6 +13,7 @@ from tests.auxil.operators import OPERATORS
 from tests.auxil.telegram import button_update, running_bot, sent_to, text_update, wait_for
 
 
+@pytest.mark.slow
 async def test_the_hand_off_comes_back_after_a_failed_start_check(
         tmp_path: Path, parser, caplog: pytest.LogCaptureFixture) -> None:
     caplog.set_level(logging.INFO)

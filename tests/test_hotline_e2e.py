@@ -85,6 +85,7 @@ async def test_operator_chat_misconfigured_gives_numbers_not_a_crash(tmp_path: P
             assert not [c for c in calls if c.method == "createForumTopic"]
 
 
+@pytest.mark.slow
 async def test_burst_from_several_users_arrives_merged_within_the_group_limit(
         tmp_path: Path, parser) -> None:
     users = [7300 + i for i in range(5)]
@@ -106,6 +107,7 @@ async def test_burst_from_several_users_arrives_merged_within_the_group_limit(
                 assert sum(start <= t < start + 60 for t in to_group) <= 20
 
 
+@pytest.mark.slow
 def test_sigkill_with_pending_relays_delivers_each_message_once(tmp_path: Path) -> None:
     chat = 7400
     with FakeBotApi() as api:

@@ -231,6 +231,7 @@ def hand_off_and_talk(api: FakeBotApi, aigul: Conversation) -> int:
     return thread
 
 
+@pytest.mark.slow
 def test_no_id_username_name_phone_or_place_in_the_database_log_or_operators_chat(
         tmp_path: Path, start_bot: Any) -> None:
     data_dir = tmp_path / "data"
@@ -267,6 +268,7 @@ def test_no_id_username_name_phone_or_place_in_the_database_log_or_operators_cha
     assert leaks_in_text(log) == []
 
 
+@pytest.mark.slow
 def test_forget_leaves_none_of_the_persons_words_in_the_database_files(
         tmp_path: Path, start_bot: Any) -> None:
     data_dir = tmp_path / "data"

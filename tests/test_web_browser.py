@@ -45,10 +45,10 @@ try:
 except ImportError:
     HAVE_SELENIUM = False
 
-pytestmark = pytest.mark.skipif(
+pytestmark = [pytest.mark.slow, pytest.mark.skipif(
     not (CHROMIUM.exists() and CHROMEDRIVER.exists() and HAVE_SELENIUM),
     reason="browser tests need /usr/bin/chromium and /usr/bin/chromedriver (apt-get install "
-           "chromium chromium-driver; .ci/run does it) and selenium (the dev extra)")
+           "chromium chromium-driver; .ci/run does it) and selenium (the dev extra)")]
 
 
 def first_line(text: str) -> str:

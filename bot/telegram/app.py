@@ -16,6 +16,7 @@ from telegram.ext import (
     filters,
 )
 
+from bot.dbworker import DatabaseWorker
 from bot.ops.metrics import CountingRateLimiter, count_update
 from bot.quarantine import Quarantine
 from bot.runtime import Runtime, build_runtime
@@ -99,6 +100,7 @@ async def _post_shutdown(application: Application) -> None:
     shutdown = getattr(services(application).desk, "shutdown", None)
     if shutdown is not None:
         await shutdown()
+    services(application).db_worker.close()
 
 
 def build_application(runtime: Runtime, *, updater: bool = True, rate_limiter: bool = True
@@ -111,7 +113,8 @@ def build_application(runtime: Runtime, *, updater: bool = True, rate_limiter: b
     """
     settings = runtime.settings
     assert settings.telegram_bot_token is not None
-    queue = InboxQueue(Inbox(runtime.db, settings.secret_key))
+    worker = DatabaseWorker(settings.database_path)  # people's turns: off the event loop
+    queue = InboxQueue(Inbox(worker.db, settings.secret_key), worker)
     builder = (
         ScreeningApplicationBuilder()
         .token(settings.telegram_bot_token)
@@ -133,7 +136,8 @@ def build_application(runtime: Runtime, *, updater: bool = True, rate_limiter: b
     if isinstance(application.bot, ScreeningBot):
         application.bot.set_quarantine(Quarantine(runtime.db, settings.secret_key).put)
     application.bot_data.update(runtime=runtime, operator_chat_id=settings.operator_chat_id,
-                                desk=make_desk(runtime), flood_guard=FloodGuard())
+                                desk=make_desk(runtime), flood_guard=FloodGuard(),
+                                db_worker=worker, turns=runtime.service.on_connection(worker.db))
     register_handlers(application, settings.operator_chat_id)
     return application
 

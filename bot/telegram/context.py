@@ -8,15 +8,19 @@ the flood gate's group, the first that needs it) and every later handler reuses 
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from telegram.ext import Application, CallbackContext, ContextTypes, ExtBot
 
 if TYPE_CHECKING:
+    from bot.dbworker import DatabaseWorker
     from bot.runtime import Runtime
-    from bot.service import Session
+    from bot.service import ChatService, Session
     from bot.telegram.desk import HandoffDesk
     from bot.telegram.flood import FloodGuard
+
+T = TypeVar("T")
 
 
 class BotServices(dict[str, Any]):
@@ -34,6 +38,16 @@ class BotServices(dict[str, Any]):
     def desk(self) -> HandoffDesk:
         """Who takes a hand-off (the hotline, or the numbers-only desk)."""
         return self["desk"]
+
+    @property
+    def db_worker(self) -> DatabaseWorker:
+        """The thread (and connection) where people's turns read and write."""
+        return self["db_worker"]
+
+    @property
+    def turns(self) -> ChatService:
+        """The chat service on the database thread's connection."""
+        return self["turns"]
 
     @property
     def flood_guard(self) -> FloodGuard:
@@ -62,8 +76,30 @@ class SaparContext(CallbackContext[ExtBot, dict[Any, Any], dict[Any, Any], BotSe
         return self.bot_data.desk
 
     @property
+    def turns(self) -> ChatService:
+        """The chat service; call it through `in_db_thread`."""
+        return self.bot_data.turns
+
+    async def in_db_thread(self, function: Callable[..., T], *args: Any) -> T:
+        """Run a database call in the database thread (the event loop never waits on SQLite)."""
+        return await self.bot_data.db_worker.run(function, *args)
+
+    async def load_session(self) -> Session:
+        """Load the person of this private chat once (the flood gate's group does it)."""
+        if self._session is None:
+            chat_id = self._chat_id
+            if chat_id is None:
+                raise RuntimeError("this update comes from no chat: it has no session")
+            self._session = await self.in_db_thread(self.turns.load, chat_id)
+        return self._session
+
+    @property
     def session(self) -> Session:
-        """The person of this private chat: loaded from the database at the first use only."""
+        """The person of this private chat, as `load_session` loaded it.
+
+        A handler that runs without the flood gate before it (the error handler) loads it here,
+        on the event loop's connection.
+        """
         if self._session is None:
             chat_id = self._chat_id
             if chat_id is None:

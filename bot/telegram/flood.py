@@ -63,7 +63,7 @@ async def slow_down_floods(update: Update, context: SaparContext) -> None:
     chat = update.effective_chat
     if chat is None or chat.type != "private":
         return
-    state = context.session.state
+    state = (await context.load_session()).state
     if state.handoff:
         # never drop (or count) a message meant for the operator; the outbox merges bursts.
         # Counted, a busy hand-off left the person's next messages dropped without a warning.

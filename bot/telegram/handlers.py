@@ -42,9 +42,9 @@ async def deliver(context: SaparContext, chat_id: int, result: TurnResult) -> No
             context.chat_data.clear()
             context.drop_session()
         elif effect.kind == "handoff":
-            session = context.session
+            session = await context.load_session()
             await desk.open_case(context, chat_id, result.user_key, session.state, effect.data)
-            context.runtime.service.save(session)  # the desk set the hand-off status
+            await context.in_db_thread(context.turns.save, session)  # the hand-off status
         elif effect.kind == "end_handoff":
             await desk.close_by_user(context, result.user_key)
 
@@ -63,12 +63,13 @@ async def hide_recent(context: SaparContext, chat_id: int) -> None:
 async def _answer(update: Update, context: SaparContext, incoming: Incoming) -> None:
     chat = update.effective_chat
     assert chat is not None
-    service, session = context.runtime.service, context.session
+    turns, session = context.turns, await context.load_session()
     parse = None
     if incoming.text is not None and incoming.command is None:
         with PARSE_SECONDS.time():  # the parse runs in a worker thread: the loop never waits
-            parse = await asyncio.to_thread(service.understand, session, incoming.text)
-    result = service.run(session, incoming, parse)  # one transaction, before any send
+            parse = await asyncio.to_thread(turns.understand, session, incoming.text)
+    # the dialogue and its one transaction, in the database thread, before any send
+    result = await context.in_db_thread(turns.run, session, incoming, parse)
     await deliver(context, chat.id, result)
 
 
@@ -89,7 +90,7 @@ async def on_text(update: Update, context: SaparContext) -> None:
     chat = update.effective_chat
     assert message is not None and message.text is not None and chat is not None
     remember(context, message.message_id)
-    session = context.session
+    session = await context.load_session()
     if session.state.handoff and await context.desk.relay_from_user(
             context, message, session.user_key, session.state):
         return
@@ -113,7 +114,7 @@ async def on_media(update: Update, context: SaparContext) -> None:
     chat = update.effective_chat
     assert message is not None and chat is not None
     remember(context, message.message_id)
-    session = context.session
+    session = await context.load_session()
     if (session.state.handoff and (message.photo or message.document)
             and await context.desk.relay_from_user(context, message, session.user_key,
                                                    session.state)):
@@ -136,7 +137,7 @@ async def on_edited(update: Update, context: SaparContext) -> None:
     chat = update.effective_chat
     if message is None or chat is None:
         return
-    session = context.session
+    session = await context.load_session()
     if session.state.handoff:
         await context.desk.user_edited(context, message, session.user_key)
 

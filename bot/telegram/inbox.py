@@ -21,8 +21,9 @@ import base64
 import json
 import logging
 import sqlite3
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import Any, TypeVar
 
 from cryptography.fernet import Fernet, InvalidToken
 from cryptography.hazmat.primitives import hashes
@@ -31,7 +32,10 @@ from sqlite_utils import Database
 from telegram import Update
 from telegram.ext import Application
 
+from bot.dbworker import DatabaseWorker
+
 logger = logging.getLogger(__name__)
+T = TypeVar("T")
 DONE_KEPT_HOURS = 48  # Telegram keeps an unconfirmed update for 24 h
 PURGE_EVERY = 500  # stored updates between two purges of old done ids
 
@@ -90,11 +94,21 @@ class Inbox:
 
 class InboxQueue(asyncio.Queue[object]):
     """The Application's update queue: an update is committed to the inbox before it is queued
-    (and so before Telegram is told we have it); a repeat delivery is dropped."""
+    (and so before Telegram is told we have it); a repeat delivery is dropped.
 
-    def __init__(self, inbox: Inbox | None = None) -> None:
+    The inbox's SQL runs in the database thread (`worker`) when one is given.
+    """
+
+    def __init__(self, inbox: Inbox | None = None, worker: DatabaseWorker | None = None
+                 ) -> None:
         super().__init__()
         self.inbox = inbox
+        self.worker = worker
+
+    async def _db(self, function: Callable[..., T], *args: Any) -> T:
+        if self.worker is None:
+            return function(*args)
+        return await self.worker.run(function, *args)
 
     async def put(self, item: object) -> None:
         """Commit an update, then queue it; anything else (PTB's stop signal) just queues.
@@ -106,7 +120,7 @@ class InboxQueue(asyncio.Queue[object]):
             delay = 0.1
             while True:
                 try:
-                    new = self.inbox.put(item.update_id, item.to_dict())
+                    new = await self._db(self.inbox.put, item.update_id, item.to_dict())
                     break
                 except sqlite3.OperationalError as error:
                     logger.warning("update %s cannot be stored yet (%s): trying again in "
@@ -122,18 +136,18 @@ class InboxQueue(asyncio.Queue[object]):
         """Queue the updates left pending by the last run (before polling starts)."""
         if self.inbox is None:
             return 0
-        pending = self.inbox.pending()
+        pending = await self._db(self.inbox.pending)
         for payload in pending:
             await super().put(Update.de_json(payload, application.bot))
         if pending:
             logger.warning("handling %s update(s) left pending by the last run", len(pending))
         return len(pending)
 
-    def done(self, update: object) -> None:
-        """Mark an update handled (the update processor calls this after its handlers)."""
+    async def done(self, update: object) -> None:
+        """Mark an update handled (the update processor awaits this after its handlers)."""
         if self.inbox is not None and isinstance(update, Update):
             try:
-                self.inbox.done(update.update_id)
+                await self._db(self.inbox.done, update.update_id)
             except sqlite3.Error as error:  # it stays pending: handled again after a restart
                 logger.warning("update %s could not be marked done (%s)", update.update_id,
                                error)

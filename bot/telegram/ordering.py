@@ -18,7 +18,7 @@ class PerChatUpdateProcessor(BaseUpdateProcessor):
     """
 
     def __init__(self, max_concurrent_updates: int = 64,
-                 on_done: Callable[[object], None] | None = None) -> None:
+                 on_done: Callable[[object], Awaitable[None]] | None = None) -> None:
         super().__init__(max_concurrent_updates)
         self.on_done = on_done
         self._locks: dict[int, asyncio.Lock] = {}
@@ -31,7 +31,7 @@ class PerChatUpdateProcessor(BaseUpdateProcessor):
             try:
                 await coroutine
             finally:
-                self._done(update)
+                await self._done(update)
             return
         lock = self._locks.setdefault(chat.id, asyncio.Lock())
         self._waiting[chat.id] = self._waiting.get(chat.id, 0) + 1
@@ -40,16 +40,16 @@ class PerChatUpdateProcessor(BaseUpdateProcessor):
                 try:
                     await coroutine
                 finally:
-                    self._done(update)
+                    await self._done(update)
         finally:
             self._waiting[chat.id] -= 1
             if self._waiting[chat.id] == 0:
                 del self._waiting[chat.id]
                 del self._locks[chat.id]
 
-    def _done(self, update: object) -> None:
+    async def _done(self, update: object) -> None:
         if self.on_done is not None:
-            self.on_done(update)
+            await self.on_done(update)
 
     async def initialize(self) -> None:
         """Nothing to set up."""
