@@ -4,11 +4,7 @@ nor the log, nor the operators' chat holds anyone's Telegram id, username, name 
 from __future__ import annotations
 
 import json
-import os
-import signal
 import struct
-import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from datetime import date, timedelta
@@ -18,10 +14,10 @@ from typing import Any
 import pytest
 
 from bench.fake_bot_api import Call, FakeBotApi
+from tests.auxil.launch import BotProcess
 from tests.auxil.operators import OPERATORS, file_buttons, topic_threads
 from tests.auxil.telegram import TOKEN, button_update, message, sent_to, settings_env, texts_to
 
-PROJECT = Path(__file__).resolve().parents[1]
 AIGUL = {"id": 987654321, "is_bot": False, "first_name": "Aigul", "last_name": "Bekmuratova",
          "username": "aigul_b_secret", "language_code": "ru"}
 NURLAN = {"id": 987654322, "is_bot": False, "first_name": "Нурлан", "last_name": "Жапаров",
@@ -85,27 +81,12 @@ def leaks_in_text(text: str) -> list[str]:
     return [value for value in [*identities(), TOKEN] if value in text]
 
 
-class Bot:
+class Bot(BotProcess):
     """`python -m bot telegram` at DEBUG log level, its log in a file."""
 
     def __init__(self, api: FakeBotApi, data_dir: Path, log: Path) -> None:
-        env = settings_env(api, data_dir, OPERATOR_CHAT_ID=str(OPERATORS),
-                           SAPAR_LOG_LEVEL="DEBUG")
-        self.log = log
-        with log.open("wb") as stderr:
-            self.process = subprocess.Popen(
-                [sys.executable, "-m", "bot", "telegram"], cwd=PROJECT,
-                env={**os.environ, **env}, stdout=stderr, stderr=subprocess.STDOUT)
-
-    def stop(self) -> None:
-        """Stop the bot as a service manager would (SIGTERM)."""
-        if self.process.poll() is None:
-            self.process.send_signal(signal.SIGTERM)
-            try:
-                self.process.wait(20)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait(10)
+        super().__init__(settings_env(api, data_dir, OPERATOR_CHAT_ID=str(OPERATORS),
+                                      SAPAR_LOG_LEVEL="DEBUG"), log)
 
 
 @pytest.fixture
