@@ -68,7 +68,10 @@ class FakeBotApi:
         self._thread_ids = itertools.count(50)
         self._lock = threading.Condition()
         self._server = _QuietServer(("127.0.0.1", 0), self._handler_class())
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+        # shutdown() waits for the serving loop to look up: at the default 0.5 s that was half
+        # of a short test's time
+        self._thread = threading.Thread(target=self._server.serve_forever,
+                                        kwargs={"poll_interval": 0.02}, daemon=True)
         self.handlers: dict[str, Callable[[dict[str, Any]], Any]] = {}
 
     # ----- lifecycle ------------------------------------------------------------------------
