@@ -18,7 +18,7 @@ from sqlite_utils import Database
 
 from bot.dialogue import ConversationState, Dialogue, Incoming, Outcome
 from bot.pseudonym import Pseudonymizer
-from bot.storage import erase_deleted
+from bot.storage import erase_deleted, write_transaction
 from bot.users import OTHER_CAMPAIGN, UserStore
 from nlu.types import Parse
 
@@ -112,7 +112,7 @@ class ChatService:
         if outcome.effect("forget"):
             result.erased = self.forget(session.user_key)
             return result
-        with self.db.atomic():
+        with write_transaction(self.db):
             self.users.save_turn(session.user_key, session.state.language,
                                  session.state.to_dict())
             campaign = outcome.effect("campaign")
@@ -125,7 +125,7 @@ class ChatService:
 
     def save(self, session: Session) -> None:
         """Store a session's state again after a front end's effect changed it (a hand-off)."""
-        with self.db.atomic():
+        with write_transaction(self.db):
             self.users.save_turn(session.user_key, session.state.language,
                                  session.state.to_dict())
         session.known = True
@@ -136,7 +136,7 @@ class ChatService:
         Return what the erasers returned (the hotline's open cases, for operators' notices).
         """
         erased: list[Any] = []
-        with self.db.atomic():
+        with write_transaction(self.db):
             for eraser in self.erasers:
                 erased.extend(eraser(self.db, user_key))
             self.users.forget(user_key)

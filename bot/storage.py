@@ -5,6 +5,8 @@ from __future__ import annotations
 import logging
 import os
 import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from sqlite_utils import Database, Migrations
@@ -139,6 +141,30 @@ def _prepare(db: Database) -> Database:
     db.execute("DROP TABLE IF EXISTS _write_probe")  # two openers at once: one drops it
     db.conn.commit()
     return db
+
+
+@contextmanager
+def write_transaction(db: Database) -> Iterator[Database]:
+    """Like sqlite-utils' `db.atomic()`, but taking the write lock at the start.
+
+    Two connections write this file (the event loop's and the database thread's). A deferred
+    transaction that reads first and writes later fails at once with "database is locked"
+    when the other connection committed in between (WAL's stale snapshot: busy_timeout does
+    not apply); BEGIN IMMEDIATE waits for the lock up to busy_timeout instead. Nested, it is
+    a savepoint.
+    """
+    if db.conn.in_transaction:
+        with db.atomic():
+            yield db
+        return
+    db.conn.execute("BEGIN IMMEDIATE")
+    try:
+        yield db
+    except BaseException:
+        if db.conn.in_transaction:
+            db.conn.execute("ROLLBACK")
+        raise
+    db.conn.execute("COMMIT")
 
 
 def erase_deleted(db: Database) -> None:

@@ -27,12 +27,18 @@ async def deliver(context: SaparContext, chat_id: int, result: TurnResult) -> No
     Storage effects ran in the chat service's transaction; what is left here needs the
     network: deleting messages, telling operators, opening a case's topic.
     """
-    for reply in result.outcome.replies:
-        parts = split_text(reply.text)
-        for index, part in enumerate(parts):
-            await send_to_person(context, chat_id, part,
-                                 reply_markup=keyboard(reply) if index == len(parts) - 1
-                                 else None)
+    try:
+        for reply in result.outcome.replies:
+            parts = split_text(reply.text)
+            for index, part in enumerate(parts):
+                await send_to_person(context, chat_id, part,
+                                     reply_markup=keyboard(reply) if index == len(parts) - 1
+                                     else None)
+    finally:  # a reply Telegram refused must not keep operators from hearing of a /forget
+        await _carry_out_effects(context, chat_id, result)
+
+
+async def _carry_out_effects(context: SaparContext, chat_id: int, result: TurnResult) -> None:
     desk = context.desk
     for effect in result.outcome.effects:
         if effect.kind == "hide":
