@@ -31,7 +31,7 @@ class Call:
     method: str
     params: dict[str, Any]
     at: float = field(default_factory=time.monotonic)
-    result: Any = None  # what the fake answered (a sent message carries its message_id)
+    result: Any = None  # what the fake answered (a test reads ids from it, never guesses)
 
 
 class _QuietServer(ThreadingHTTPServer):
@@ -73,7 +73,10 @@ class FakeBotApi:
         self._thread_ids = itertools.count(50)
         self._lock = threading.Condition()
         self._server = _QuietServer(("127.0.0.1", 0), self._handler_class())
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+        # shutdown() waits for the serving loop to look up: at the default 0.5 s that was half
+        # of a short test's time
+        self._thread = threading.Thread(target=self._server.serve_forever,
+                                        kwargs={"poll_interval": 0.02}, daemon=True)
         self.handlers: dict[str, Callable[[dict[str, Any]], Any]] = {}
 
     # ----- lifecycle ------------------------------------------------------------------------
@@ -224,12 +227,15 @@ class FakeBotApi:
         elif failure:
             self._fail(request, method, params, failure)
             return
-        at = time.monotonic()
-        result = self._result(method, params)
+        call = Call(method, params)
         if method != "getUpdates":
             with self._lock:
-                self.calls.append(Call(method, params, at, result))
+                self.calls.append(call)
                 self._lock.notify_all()
+        result = self._result(method, params)
+        with self._lock:
+            call.result = result
+            self._lock.notify_all()
         self._send(request, 200, {"ok": True, "result": result})
 
     def _fail(self, request: BaseHTTPRequestHandler, method: str, params: dict[str, Any],

@@ -69,7 +69,7 @@ class ConsoleChat:
 
     def close(self) -> None:
         """Leave nothing behind: the console session is not kept after exit."""
-        self.service.users.forget(self.service.pseudonymizer.user_key(self.chat_id))
+        self.service.forget(self.service.pseudonymizer.user_key(self.chat_id))
 
 
 def run_console(service: ChatService, language: str | None = None,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from typing import Any
 
 from sqlite_utils import Database
 
@@ -56,4 +57,20 @@ def build_runtime(settings: Settings, parser: Parser | None = None) -> Runtime:
     service = ChatService(db, dialogue, pseudonymizer, settings.default_language,
                           settings.campaign_tags)
     service.users.fold_campaigns(settings.campaign_tags)  # tags stored before the allow-list
+    service.erasers.append(_erase_cases)  # /forget: the cases in the same commit
+    service.erasers.append(_erase_reminders)  # and the reminders and alert subscriptions
     return Runtime(settings, db, parser, dialogue, service, pseudonymizer)
+
+
+def _erase_cases(db: Database, user_key: str) -> list[Any]:
+    """Delete a person's hotline cases with their messages; return the open ones."""
+    from hotline.cases import CaseStore
+
+    return list(CaseStore(db).forget_user(user_key))
+
+
+def _erase_reminders(db: Database, user_key: str) -> list[Any]:
+    """Delete a person's reminders, subscriptions and queued alerts (inside the transaction)."""
+    for table in ("reminders", "subscriptions", "broadcast_queue"):
+        db.conn.execute(f"DELETE FROM {table} WHERE user_key = ?", [user_key])
+    return []

@@ -1,16 +1,40 @@
-"""One person's turn end to end: pseudonym, stored state, dialogue, and the stored effects."""
+"""One person's turn end to end: one load, the dialogue, one commit of every stored effect.
+
+A front end loads a person's `Session` once per event (`load`), lets the service answer it
+(`answer` parses off the event loop, `run` does the rest), and only then sends the replies:
+every storage effect of the turn (state, user row, campaign count, or /forget across the
+bot's and the hotline's tables) is written in one transaction before anything goes out, so a
+failed send loses nothing and /forget is never half done.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import asyncio
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
 
 from sqlite_utils import Database
 
 from bot.dialogue import ConversationState, Dialogue, Incoming, Outcome
 from bot.pseudonym import Pseudonymizer
-from bot.storage import erase_deleted
+from bot.storage import erase_deleted, write_transaction
 from bot.users import OTHER_CAMPAIGN, UserStore
 from nlu.types import Parse
+
+# deletes a person's rows of another package (the hotline's cases) on the service's connection
+# inside the /forget transaction, committing nothing itself; returns what the front end needs
+# for its notices
+Eraser = Callable[[Database, str], list[Any]]
+
+
+@dataclass
+class Session:
+    """A person's stored state, loaded once for one event."""
+
+    user_key: str
+    state: ConversationState
+    known: bool  # a user row exists
 
 
 @dataclass
@@ -20,52 +44,113 @@ class TurnResult:
     user_key: str
     state: ConversationState
     outcome: Outcome
+    erased: list[Any] = field(default_factory=list)  # what the erasers returned on /forget
 
 
 class ChatService:
-    """Load a person's state, let the dialogue answer, save what changed, apply forgetting."""
+    """Load a person's state, let the dialogue answer, commit what changed in one go."""
 
     def __init__(self, db: Database, dialogue: Dialogue, pseudonymizer: Pseudonymizer,
                  default_language: str, campaign_tags: frozenset[str] = frozenset()) -> None:
+        self.db = db
         self.users = UserStore(db)
         self.campaign_tags = campaign_tags  # anything else is counted as "other"
         self.dialogue = dialogue
         self.pseudonymizer = pseudonymizer
         self.default_language = default_language
+        self.erasers: list[Eraser] = []
+
+    def on_connection(self, db: Database) -> ChatService:
+        """Return the same service on another connection (the database thread's)."""
+        twin = ChatService(db, self.dialogue, self.pseudonymizer, self.default_language,
+                           self.campaign_tags)
+        twin.erasers = list(self.erasers)
+        return twin
+
+    # ----- load -----------------------------------------------------------------------------
+
+    def load(self, chat_id: int | str) -> Session:
+        """Return the session of a chat (one query; a fresh state for a new person)."""
+        return self.load_key(self.pseudonymizer.user_key(chat_id))
+
+    def load_key(self, user_key: str) -> Session:
+        """Return the session of a pseudonym (the web chat's resumed sessions)."""
+        stored = self.users.load(user_key)
+        if stored is None:
+            return Session(user_key, ConversationState.from_dict(None, self.default_language),
+                           known=False)
+        language, state = stored
+        return Session(user_key, ConversationState.from_dict(state, language), known=True)
 
     def state_for(self, chat_id: int | str) -> tuple[str, ConversationState]:
         """Return a person's pseudonym and saved state (a fresh one for a new person)."""
-        user_key = self.pseudonymizer.user_key(chat_id)
-        return user_key, self.state_of(user_key)
+        session = self.load(chat_id)
+        return session.user_key, session.state
 
     def state_of(self, user_key: str) -> ConversationState:
         """Return the saved state of a pseudonym (a fresh one for a new person)."""
-        record = self.users.get(user_key)
-        language = record.language if record else self.default_language
-        return ConversationState.from_dict(self.users.load_state(user_key), language)
+        return self.load_key(user_key).state
+
+    # ----- answer ---------------------------------------------------------------------------
+
+    def understand(self, session: Session, text: str) -> Parse:
+        """Parse a message in the person's language (slow: run it off the event loop)."""
+        return self.dialogue.understand(text, session.state)
+
+    async def answer(self, session: Session, incoming: Incoming) -> TurnResult:
+        """Answer one event: parse typed text in a worker thread, then `run`."""
+        parse = None
+        if incoming.text is not None and incoming.command is None:
+            parse = await asyncio.to_thread(self.understand, session, incoming.text)
+        return self.run(session, incoming, parse)
+
+    def run(self, session: Session, incoming: Incoming, parse: Parse | None = None
+            ) -> TurnResult:
+        """Let the dialogue answer and commit every stored effect in one transaction."""
+        outcome = self.dialogue.handle(session.state, incoming, parse)
+        result = TurnResult(session.user_key, session.state, outcome)
+        if outcome.effect("forget"):
+            result.erased = self.forget(session.user_key)
+            return result
+        with write_transaction(self.db):
+            self.users.save_turn(session.user_key, session.state.language,
+                                 session.state.to_dict())
+            campaign = outcome.effect("campaign")
+            if campaign:
+                tag = str(campaign.data["tag"])
+                # a free-form tag can be an id, a username or a phone number: never store it
+                self.users.count_campaign(tag if tag in self.campaign_tags else OTHER_CAMPAIGN)
+        session.known = True
+        return result
+
+    def save(self, session: Session) -> None:
+        """Store a session's state again after a front end's effect changed it (a hand-off)."""
+        with write_transaction(self.db):
+            self.users.save_turn(session.user_key, session.state.language,
+                                 session.state.to_dict())
+        session.known = True
+
+    def forget(self, user_key: str) -> list[Any]:
+        """Delete everything about a person in one transaction, then scrub the files.
+
+        Return what the erasers returned (the hotline's open cases, for operators' notices).
+        """
+        erased: list[Any] = []
+        with write_transaction(self.db):
+            for eraser in self.erasers:
+                erased.extend(eraser(self.db, user_key))
+            self.users.forget(user_key)
+        erase_deleted(self.db)  # the WAL still holds the deleted rows until checkpointed
+        return erased
+
+    # ----- compatibility for the front ends that answer by chat id or pseudonym -------------
 
     def handle(self, chat_id: int | str, incoming: Incoming, parse: Parse | None = None
                ) -> TurnResult:
         """Answer one event from a private chat and persist the result."""
-        return self.handle_key(self.pseudonymizer.user_key(chat_id), incoming, parse)
+        return self.run(self.load(chat_id), incoming, parse)
 
     def handle_key(self, user_key: str, incoming: Incoming, parse: Parse | None = None
                    ) -> TurnResult:
         """Answer one event of a person known by pseudonym (the web chat's resumed sessions)."""
-        state = self.state_of(user_key)
-        outcome = self.dialogue.handle(state, incoming, parse)
-        if outcome.effect("forget"):
-            self.users.forget(user_key)
-            erase_deleted(self.users.db)
-            return TurnResult(user_key, state, outcome)
-        record = self.users.touch(user_key, state.language)
-        if record.language != state.language:
-            record.language = state.language
-            self.users.save(record)
-        self.users.save_state(user_key, state.to_dict())
-        campaign = outcome.effect("campaign")
-        if campaign:
-            tag = str(campaign.data["tag"])
-            # a free-form tag can be an id, a username or a phone number: never store it
-            self.users.count_campaign(tag if tag in self.campaign_tags else OTHER_CAMPAIGN)
-        return TurnResult(user_key, state, outcome)
+        return self.run(self.load_key(user_key), incoming, parse)

@@ -5,6 +5,8 @@ from __future__ import annotations
 import logging
 import os
 import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from sqlite_utils import Database, Migrations
@@ -53,6 +55,16 @@ def m004_quarantine(db: Database) -> None:
         pk="id",
     )
     db["quarantine"].create_index(["user_key"])
+
+
+@core_migrations()
+def m005_inbox(db: Database) -> None:
+    """Keep each received update (encrypted) until it is handled: the durable inbox."""
+    db["inbox"].create(
+        {"update_id": int, "payload_enc": str, "received_at": str, "done_at": str},
+        pk="update_id",
+    )
+    db["inbox"].create_index(["done_at"])
 
 
 def registered_migrations() -> list[Migrations]:
@@ -108,17 +120,52 @@ def open_database(path: Path | str | None = None) -> Database:
             "read-only, or does the file belong to another user?") from None
 
 
-def _prepare(db: Database) -> Database:
+def connect(path: Path | str) -> Database:
+    """Open one more connection to a migrated database (PRAGMAs set here, once)."""
+    db = Database(path)
+    _pragmas(db)
+    return db
+
+
+def _pragmas(db: Database) -> None:
     db.execute("PRAGMA busy_timeout = 5000")
     db.execute("PRAGMA foreign_keys = ON")
     db.execute("PRAGMA secure_delete = ON")  # deleted rows are zeroed, not left in free space
+
+
+def _prepare(db: Database) -> Database:
+    _pragmas(db)
     for migrations in registered_migrations():
         migrations.apply(db)
     # a read-only file can be opened and read: find out now, not at the first relay
     db.execute("CREATE TABLE IF NOT EXISTS _write_probe (x)")
-    db.execute("DROP TABLE _write_probe")
+    db.execute("DROP TABLE IF EXISTS _write_probe")  # two openers at once: one drops it
     db.conn.commit()
     return db
+
+
+@contextmanager
+def write_transaction(db: Database) -> Iterator[Database]:
+    """Like sqlite-utils' `db.atomic()`, but taking the write lock at the start.
+
+    Two connections write this file (the event loop's and the database thread's). A deferred
+    transaction that reads first and writes later fails at once with "database is locked"
+    when the other connection committed in between (WAL's stale snapshot: busy_timeout does
+    not apply); BEGIN IMMEDIATE waits for the lock up to busy_timeout instead. Nested, it is
+    a savepoint.
+    """
+    if db.conn.in_transaction:
+        with db.atomic():
+            yield db
+        return
+    db.conn.execute("BEGIN IMMEDIATE")
+    try:
+        yield db
+    except BaseException:
+        if db.conn.in_transaction:
+            db.conn.execute("ROLLBACK")
+        raise
+    db.conn.execute("COMMIT")
 
 
 def erase_deleted(db: Database) -> None:

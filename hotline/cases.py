@@ -230,7 +230,7 @@ class CaseStore:
         """Delete every case of a user with its messages; return the ones that were open."""
         cases = [Case.from_row(r) for r in self.db["cases"].rows_where("user_key = ?",
                                                                          [user_key])]
-        with self.db.conn:
+        with self.db.atomic():  # nests in the chat service's /forget transaction
             for case in cases:
                 for table in ("transcripts", "message_links", "outbox", "outbox_turns"):
                     self.db[table].delete_where("case_code = ?", [case.case_code])

@@ -351,10 +351,15 @@ class OperatorDesk:
         self.outbox.put(case.case_code, DESK, "close_topic", {}, case.priority)
         self._notify(DESK)
 
-    async def forget(self, context: ContextTypes.DEFAULT_TYPE, user_key: str) -> None:
-        """Delete every case of the user, then delete the operators' copies (or say what stays)."""
-        await self.tell_forgotten(context.bot if context is not None else self.bot,
-                                  self.forget_rows(user_key))
+    async def forget(self, context: ContextTypes.DEFAULT_TYPE, user_key: str,
+                     erased: list[Case] | None = None) -> None:
+        """Delete every case of the user, then delete the operators' copies (or say what stays).
+
+        `erased`: the open cases the chat service's /forget transaction already deleted (the
+        notices go out after that commit); None deletes them here first.
+        """
+        cases = self.forget_rows(user_key) if erased is None else erased
+        await self.tell_forgotten(context.bot if context is not None else self.bot, cases)
 
     def forget_rows(self, user_key: str) -> list[Case]:
         """Delete every case of a user from the database (one transaction); return the open

@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 import sqlite3
 from collections.abc import Callable
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -43,8 +44,19 @@ class HideReport:
     failed: int
 
 
+Row = tuple[str, int, str, int]  # user_key, message_id, at, own
+_BATCH: ContextVar[list[Row] | None] = ContextVar("sapar_sent_batch", default=None)
+INSERT = "INSERT INTO sent_messages (user_key, message_id, at, own) VALUES (?, ?, ?, ?)"
+
+
 class SentLog:
-    """Message ids of private chats, by pseudonym, for at most 48 hours."""
+    """Message ids of private chats, by pseudonym, for at most 48 hours.
+
+    While an update is handled (`start_batch` in its task) the ids wait in memory and are
+    written with the update's "done" in one commit (`take_batch`, `write`); ids recorded
+    elsewhere (relays, reminders) are written at once. A crash in between loses only ids of
+    that update, which is handled again anyway.
+    """
 
     def __init__(self, db: Database, user_key: Callable[[int], str],
                  clock: Clock | None = None) -> None:
@@ -53,12 +65,33 @@ class SentLog:
         self.clock = clock or (lambda: datetime.now(UTC))
         self._purged_at: datetime | None = None
 
+    @staticmethod
+    def start_batch() -> None:
+        """Collect the ids recorded from now on in this task (an update's handlers)."""
+        _BATCH.set([])
+
+    @staticmethod
+    def take_batch() -> list[Row]:
+        """Return and stop the batch of this task."""
+        rows = _BATCH.get() or []
+        _BATCH.set(None)
+        return rows
+
+    @staticmethod
+    def write(db: Database, rows: list[Row]) -> None:
+        """Insert collected rows (the caller commits)."""
+        if rows:
+            db.conn.executemany(INSERT, rows)
+
     def record(self, chat_id: int, message_id: int, own: bool = False) -> None:
         """Remember one message of a private chat; a database error never stops the send."""
+        row = (self.user_key(chat_id), message_id, _iso(self.clock()), int(own))
+        batch = _BATCH.get()
+        if batch is not None:
+            batch.append(row)
+            return
         try:
-            self.db.execute("INSERT INTO sent_messages (user_key, message_id, at, own) "
-                            "VALUES (?, ?, ?, ?)", [self.user_key(chat_id), message_id,
-                                                    _iso(self.clock()), int(own)])
+            self.db.execute(INSERT, list(row))
             self.db.conn.commit()
             if self._purged_at is None or self.clock() - self._purged_at >= PURGE_EVERY:
                 self.purge()
@@ -67,14 +100,20 @@ class SentLog:
                            type(error).__name__)
 
     def recent(self, user_key: str) -> list[int]:
-        """Return the ids of a person's messages that can still be deleted, oldest first."""
+        """Return the ids of a person's messages that can still be deleted, oldest first
+        (the ones of the update being handled, such as the /hide itself, included)."""
         cutoff = _iso(self.clock() - DELETABLE_FOR)
-        return [row[0] for row in self.db.execute(
-            "SELECT DISTINCT message_id FROM sent_messages WHERE user_key = ? AND at > ? "
-            "ORDER BY message_id", [user_key, cutoff]).fetchall()]
+        stored = {row[0] for row in self.db.execute(
+            "SELECT DISTINCT message_id FROM sent_messages WHERE user_key = ? AND at > ?",
+            [user_key, cutoff]).fetchall()}
+        waiting = {row[1] for row in _BATCH.get() or () if row[0] == user_key}
+        return sorted(stored | waiting)
 
     def forget(self, user_key: str) -> None:
         """Drop every id of a person (after /hide, or /forget)."""
+        batch = _BATCH.get()
+        if batch is not None:
+            batch[:] = [row for row in batch if row[0] != user_key]
         with self.db.conn:
             self.db.conn.execute("DELETE FROM sent_messages WHERE user_key = ?", [user_key])
 

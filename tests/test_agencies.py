@@ -131,6 +131,7 @@ def test_a_file_without_agencies_is_refused_with_a_reason(tmp_path: Path, conten
         import_agencies(open_database(None), path, LIST_DAY)
 
 
+@pytest.mark.slow
 def test_the_command_imports_into_the_database(tmp_path: Path) -> None:
     db_path = tmp_path / "sapar.db"
     result = subprocess.run(

@@ -7,6 +7,10 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
+pytestmark = pytest.mark.slow  # see pyproject.toml: `pytest -m 'not slow'`
+
 PROJECT = Path(__file__).resolve().parents[1]
 METRICS = (
     "throughput, free text", "throughput, buttons", "throughput, mixed",

@@ -105,6 +105,7 @@ def test_console_leaves_no_user_rows(service: ChatService, db: Database,
     assert db["users"].count == 0 and db["conversations"].count == 0
 
 
+@pytest.mark.slow
 def test_python_m_bot_console_answers_from_stdin(tmp_path: Path) -> None:
     env = {name: value for name, value in os.environ.items()
            if not name.startswith(("TELEGRAM_", "SAPAR_", "NLU_", "RASA_"))}

@@ -44,12 +44,14 @@ def test_the_real_content_passes() -> None:
     assert report.errors == []
 
 
+@pytest.mark.slow
 def test_the_cli_passes_on_the_real_content() -> None:
     result = subprocess.run([sys.executable, "-m", "content", "check"], cwd=PROJECT,
                             capture_output=True, text=True, check=False)
     assert result.returncode == 0, result.stdout + result.stderr
 
 
+@pytest.mark.slow
 def test_a_removed_answer_fails_naming_file_and_key(content_copy: Path) -> None:
     edit_yaml(content_copy / "ru" / "answers.yml", lambda d: d.pop("entry_ban"))
     result = subprocess.run([sys.executable, "-m", "content", "check", "--root",
@@ -59,12 +61,14 @@ def test_a_removed_answer_fails_naming_file_and_key(content_copy: Path) -> None:
     assert "ru/answers.yml: entry_ban: no answer for this intent" in result.stdout
 
 
+@pytest.mark.slow  # checks a whole copy of the content tree
 def test_a_removed_language_fails(content_copy: Path) -> None:
     shutil.rmtree(content_copy / "ky")
     report = run_checks(today=TODAY, root=content_copy)
     assert any("ky/answers.yml" in e and "missing" in e for e in report.errors)
 
 
+@pytest.mark.slow  # checks a whole copy of the content tree
 def test_missing_sources_and_dates_fail(content_copy: Path) -> None:
     def strip(data: dict) -> None:
         data["stay_rule"]["sources"] = []
@@ -76,6 +80,7 @@ def test_missing_sources_and_dates_fail(content_copy: Path) -> None:
     assert any("deportation: has no last_verified" in e for e in errors)
 
 
+@pytest.mark.slow  # checks a whole copy of the content tree
 def test_old_answers_warn_at_12_months_and_fail_at_18(content_copy: Path) -> None:
     def age(data: dict) -> None:
         data["greet"]["last_verified"] = date(2025, 10, 1)
@@ -88,6 +93,7 @@ def test_old_answers_warn_at_12_months_and_fail_at_18(content_copy: Path) -> Non
     assert not any("greet" in e for e in report.errors)
 
 
+@pytest.mark.slow  # checks a whole copy of the content tree
 def test_a_number_in_one_language_of_a_base_answer_fails(content_copy: Path) -> None:
     def change(data: dict) -> None:
         data["entry_ban"]["more"] += "\nA ban can also last 15 years."
@@ -105,6 +111,7 @@ def test_the_real_answers_state_the_same_numbers_in_every_language() -> None:
     assert not [w for w in report.warnings + report.errors if "lacks the number" in w]
 
 
+@pytest.mark.slow  # checks a whole copy of the content tree
 def test_placeholders_links_and_phones_are_checked(content_copy: Path) -> None:
     def broken(data: dict) -> None:
         data["help"]["short"] += " {name}"

@@ -208,6 +208,7 @@ def test_the_real_content_passes_the_stricter_checker() -> None:
     assert run_checks(today=TODAY).errors == []
 
 
+@pytest.mark.slow  # checks a whole copy of the content tree
 def test_a_variant_missing_in_one_language_fails(content_copy: Path) -> None:
     edit_yaml(content_copy / "ky" / "answers.yml",
               lambda d: d["stay_rule"]["variants"].pop("KZ"))
@@ -216,6 +217,7 @@ def test_a_variant_missing_in_one_language_fails(content_copy: Path) -> None:
                for e in errors)
 
 
+@pytest.mark.slow  # checks a whole copy of the content tree
 def test_a_variant_without_sources_or_date_fails(content_copy: Path) -> None:
     def strip(data: dict) -> None:
         data["stay_rule"]["variants"]["TR"]["sources"] = []
@@ -229,6 +231,7 @@ def test_a_variant_without_sources_or_date_fails(content_copy: Path) -> None:
     assert any("hotline_numbers.variants.XX: unknown country" in e for e in errors)
 
 
+@pytest.mark.slow  # checks a whole copy of the content tree
 def test_a_number_in_one_language_only_fails(content_copy: Path) -> None:
     def change(data: dict) -> None:
         data["stay_rule"]["variants"]["KZ"]["short"] += "\nStay at most 60 days."
@@ -239,6 +242,7 @@ def test_a_number_in_one_language_only_fails(content_copy: Path) -> None:
                for e in errors)
 
 
+@pytest.mark.slow  # checks a whole copy of the content tree
 def test_a_phone_not_in_the_directory_fails(content_copy: Path) -> None:
     def change(data: dict) -> None:
         data["ban_lengths"]["more"] += "\nCall +7 495 000 00 00."
@@ -250,6 +254,7 @@ def test_a_phone_not_in_the_directory_fails(content_copy: Path) -> None:
                for e in errors)
 
 
+@pytest.mark.slow  # checks a whole copy of the content tree
 def test_a_subtopic_needs_a_parent_that_exists(content_copy: Path) -> None:
     def change(data: dict) -> None:
         data["border_refusal"]["parent"] = "no_such_answer"
@@ -262,6 +267,7 @@ def test_a_subtopic_needs_a_parent_that_exists(content_copy: Path) -> None:
     assert any("orphan: is not an intent" in e and "no parent" in e for e in errors)
 
 
+@pytest.mark.slow  # checks a whole copy of the content tree
 def test_a_source_title_per_language_needs_every_language(content_copy: Path) -> None:
     def change(data: dict) -> None:
         del data["police_check"]["sources"][0]["name"]["ky"]
@@ -271,6 +277,7 @@ def test_a_source_title_per_language_needs_every_language(content_copy: Path) ->
     assert any("police_check: source #1 has no ky title" in e for e in errors)
 
 
+@pytest.mark.slow  # checks a whole copy of the content tree
 def test_old_sources_warn_at_the_configured_age(content_copy: Path) -> None:
     report = run_checks(today=TODAY, root=content_copy, source_warn_years=1)
     strict = {w for w in report.warnings if "newest source is from" in w}
@@ -281,6 +288,7 @@ def test_old_sources_warn_at_the_configured_age(content_copy: Path) -> None:
     assert report.errors == []  # old sources warn, they do not fail
 
 
+@pytest.mark.slow  # checks a whole copy of the content tree
 def test_directory_numbers_must_be_in_the_fact_dossier(content_copy: Path, tmp_path: Path
                                                        ) -> None:
     facts = tmp_path / "facts.md"

@@ -35,11 +35,11 @@ from content.i18n import gettext_for
 from hotline.cases import CaseStore
 from hotline.outbox import Outbox
 from nlu.parser import EmbeddedParser
+from tests.auxil.operators import OPERATOR, OPERATORS
 from tests.auxil.telegram import button_update, message, person, settings_env, text_update
 
-OPERATORS = -1001234567890
-OPERATOR = {"id": 4242, "first_name": "Nurgul", "last_name": "Operator", "is_bot": False,
-            "username": "nurgul_op"}
+pytestmark = pytest.mark.slow  # see pyproject.toml: `pytest -m 'not slow'`
+
 MAX_TEXT = 4096  # Telegram's limit, in UTF-16 code units after entity parsing
 FUZZ = settings(max_examples=250, deadline=None,
                 suppress_health_check=[HealthCheck.function_scoped_fixture,

@@ -13,11 +13,13 @@ import pytest
 
 from bench.fake_bot_api import FakeBotApi
 from bot.storage import EXIT_STORAGE, open_database
+from tests.auxil.launch import PROJECT
+from tests.auxil.operators import OPERATORS, open_case
 from tests.auxil.telegram import running_bot, settings_env, text_update, texts_to, wait_for
 from tests.test_faults import hold_exclusive_lock
-from tests.test_hotline_e2e import OPERATORS, PROJECT, open_case
 
 
+@pytest.mark.slow
 async def test_a_sent_relay_is_not_sent_again_when_recording_it_fails(tmp_path: Path,
                                                                       parser) -> None:
     chat = 9800
@@ -54,6 +56,7 @@ def make_read_only(path: Path) -> None:
                     "CAP_LINUX_IMMUTABLE)")
 
 
+@pytest.mark.slow
 def test_a_read_only_database_at_start_is_one_clear_error_and_exit_3(tmp_path: Path) -> None:
     data_dir = tmp_path / "data"
     with FakeBotApi() as api:
@@ -75,6 +78,7 @@ def test_a_read_only_database_at_start_is_one_clear_error_and_exit_3(tmp_path: P
     assert "read-only" in done.stderr and str(database) in done.stderr
 
 
+@pytest.mark.slow
 def test_a_second_instance_on_the_same_database_refuses_to_start(tmp_path: Path) -> None:
     from bot.ops.exitcodes import LOCKED as EXIT_LOCKED
     from tests.test_faults import MENU, PATIENCE, BotProcess, count

@@ -7,8 +7,8 @@ from pathlib import Path
 
 from bench.fake_bot_api import FakeBotApi
 from hotline.stats import weekly_counts
+from tests.auxil.operators import OPERATOR, OPERATORS, open_case
 from tests.auxil.telegram import message, running_bot, sent_to, text_update, texts_to, wait_for
-from tests.test_hotline_e2e import OPERATOR, OPERATORS, open_case
 
 
 def general_topic(calls: list) -> list[str]:

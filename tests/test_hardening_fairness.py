@@ -5,12 +5,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from sqlite_utils import Database
 
 from bench.fake_bot_api import FakeBotApi
 from hotline.outbox import DESK, Outbox
+from tests.auxil.operators import OPERATOR, OPERATORS, open_case, topic_calls
 from tests.auxil.telegram import message, running_bot, sent_to, text_update, texts_to, wait_for
-from tests.test_hotline_e2e import OPERATOR, OPERATORS, open_case, topic_calls
 
 
 def drain_order(outbox: Outbox) -> list[str]:
@@ -84,6 +85,7 @@ async def test_cases_opened_per_hour_are_capped(tmp_path: Path, parser) -> None:
     assert len([c for c in calls if c.method == "createForumTopic"]) == 2
 
 
+@pytest.mark.slow
 async def test_the_operators_group_gets_no_more_than_the_window_allows(tmp_path: Path,
                                                                        parser) -> None:
     users = [9320 + i for i in range(3)]
@@ -107,6 +109,7 @@ async def test_the_operators_group_gets_no_more_than_the_window_allows(tmp_path:
     assert calls
 
 
+@pytest.mark.slow
 async def test_a_429_for_one_person_does_not_delay_another(tmp_path: Path, parser) -> None:
     first, second = 9330, 9331
     with FakeBotApi() as api:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-import json
 from pathlib import Path
 
 from PIL import Image
@@ -11,6 +10,7 @@ from PIL import Image
 from bench.fake_bot_api import FakeBotApi
 from hotline.files import sniff
 from tests.auxil.files import OWNER, PHONE, PLACE, jpeg_with_exif, pdf_with_author
+from tests.auxil.operators import OPERATORS, file_buttons, open_case
 from tests.auxil.telegram import (
     button_update,
     message,
@@ -19,16 +19,6 @@ from tests.auxil.telegram import (
     texts_to,
     wait_for,
 )
-from tests.test_hotline_e2e import OPERATORS, open_case
-
-
-def file_buttons(calls: list, chat: int) -> list[str]:
-    """Return the callback data of the 'send this file?' buttons sent to a chat."""
-    markups = [c.params.get("reply_markup") or "{}" for c in sent_to(calls, chat)]
-    markups = [json.loads(m) if isinstance(m, str) else m for m in markups]
-    return [button["callback_data"] for markup in markups
-            for row in markup.get("inline_keyboard", []) for button in row
-            if str(button.get("callback_data", "")).startswith("hlfile:")]
 
 
 def document(file_id: str, name: str, mime: str) -> dict:

@@ -8,8 +8,8 @@ from pathlib import Path
 from types import SimpleNamespace
 
 from bench.fake_bot_api import FakeBotApi
+from tests.auxil.operators import OPERATORS, open_case
 from tests.auxil.telegram import running_bot, text_update, texts_to, wait_for
-from tests.test_hotline_e2e import OPERATORS, open_case
 
 
 def days_ago(days: int) -> str:

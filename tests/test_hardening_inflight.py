@@ -6,7 +6,10 @@ from __future__ import annotations
 import asyncio
 from pathlib import Path
 
+import pytest
+
 from bench.fake_bot_api import FakeBotApi
+from tests.auxil.operators import OPERATOR, OPERATORS, open_case
 from tests.auxil.telegram import (
     button_update,
     message,
@@ -15,9 +18,9 @@ from tests.auxil.telegram import (
     texts_to,
     wait_for,
 )
-from tests.test_hotline_e2e import OPERATOR, OPERATORS, open_case
 
 
+@pytest.mark.slow
 async def test_a_relay_waiting_for_the_group_window_is_dropped_after_forget(
         tmp_path: Path, parser) -> None:
     chat = 9600
@@ -40,6 +43,7 @@ async def test_a_relay_waiting_for_the_group_window_is_dropped_after_forget(
     assert not any("Bakyt" in t for t in texts_to(calls, OPERATORS))
 
 
+@pytest.mark.slow
 async def test_an_operator_reply_held_by_a_429_is_not_sent_after_close(tmp_path: Path,
                                                                         parser) -> None:
     chat = 9601

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import time
 
+import pytest
 from sqlite_utils import Database
 
 from hotline.outbox import DESK, USER, Outbox
@@ -42,6 +43,7 @@ def test_the_next_relay_lookup_uses_indexes_only(db: Database) -> None:
         assert "TEMP B-TREE" not in line, line
 
 
+@pytest.mark.slow
 def test_next_relay_lookup_at_20000_pending_rows(db: Database) -> None:
     outbox = Outbox(db)
     fill(outbox, 20_000, 2_000)

@@ -9,10 +9,11 @@ from pathlib import Path
 import pytest
 
 from bench.fake_bot_api import FakeBotApi
+from tests.auxil.operators import OPERATORS
 from tests.auxil.telegram import button_update, running_bot, sent_to, text_update, wait_for
-from tests.test_hotline_e2e import OPERATORS
 
 
+@pytest.mark.slow
 async def test_the_hand_off_comes_back_after_a_failed_start_check(
         tmp_path: Path, parser, caplog: pytest.LogCaptureFixture) -> None:
     caplog.set_level(logging.INFO)

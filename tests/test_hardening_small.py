@@ -7,7 +7,10 @@ import asyncio
 import time
 from pathlib import Path
 
+import pytest
+
 from bench.fake_bot_api import BOT_USER, FakeBotApi
+from tests.auxil.operators import OPERATOR, OPERATORS, open_case
 from tests.auxil.telegram import (
     message,
     running_bot,
@@ -17,7 +20,6 @@ from tests.auxil.telegram import (
     wait_for,
 )
 from tests.test_faults import APOLOGIES, MENU, WELCOME
-from tests.test_hotline_e2e import OPERATOR, OPERATORS, open_case
 
 
 def in_topic(thread: int, text: str) -> dict:
@@ -77,6 +79,7 @@ async def test_business_account_chats_get_nothing(tmp_path: Path, parser) -> Non
     assert sent_to(calls, customer) == [] and sent_to(api.calls, customer) == []
 
 
+@pytest.mark.slow
 async def test_a_slow_reply_gets_no_apology_after_it(tmp_path: Path, parser) -> None:
     chat = 9954
     with FakeBotApi() as api:

@@ -23,6 +23,7 @@ def poisoned_update(chat: int) -> dict:
     return update
 
 
+@pytest.mark.slow
 def test_a_poison_update_is_quarantined_and_nobody_else_waits(tmp_path: Path) -> None:
     victim, other = 9200, 9201
     sender = person(victim)

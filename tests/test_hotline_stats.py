@@ -175,6 +175,7 @@ def test_empty_database_still_writes_a_header_and_a_chart(db: Database, tmp_path
     assert chart_path.stat().st_size > 0
 
 
+@pytest.mark.slow
 def test_cli_writes_csv_and_png_and_prints_a_table(db_file: Path, tmp_path: Path) -> None:
     before = hashlib.sha256(db_file.read_bytes()).hexdigest()
     out = tmp_path / "report"
@@ -196,6 +197,7 @@ def test_cli_writes_csv_and_png_and_prints_a_table(db_file: Path, tmp_path: Path
     assert hashlib.sha256(db_file.read_bytes()).hexdigest() == before  # opened read-only
 
 
+@pytest.mark.slow
 def test_cli_reads_the_settings_database_when_no_db_is_given(db_file: Path, tmp_path: Path
                                                              ) -> None:
     env = {**os.environ, "SAPAR_DATA_DIR": str(db_file.parent)}

@@ -4,6 +4,7 @@ order and once; also across a SIGKILL in the middle of the replay."""
 from __future__ import annotations
 
 import os
+import re
 import signal
 import sqlite3
 import subprocess
@@ -51,7 +52,9 @@ async def test_a_lost_topic_is_recreated_with_the_card_and_the_messages_in_order
                 for n in range(3)))
             new = topics_created(api)[1]
             texts = in_thread(api, new)
-            assert "Topic re-created" in texts[0] and "3 message(s)" in texts[0]
+            # three relays, or two when the relay merged a burst of two into one message
+            assert "Topic re-created" in texts[0]
+            assert re.search(r"\b[23] message\(s\)", texts[0]), texts[0]
             card = next(c for c in sent_to(api.calls, OPERATORS)
                         if "Topic re-created" in c.params.get("text", ""))
             assert "hl:claim:" in str(card.params["reply_markup"])

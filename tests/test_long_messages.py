@@ -177,6 +177,7 @@ def real_style(embedded: EmbeddedParser) -> dict[str, dict[str, float | None]]:
     return score([Scored(case, embedded.parse(case.text)) for case in load_cases()])
 
 
+@pytest.mark.slow
 def test_real_style_targets(real_style: dict[str, dict[str, float | None]]) -> None:
     overall = real_style["all"]
     assert overall["top1"] is not None and overall["top1"] >= 0.75
@@ -185,6 +186,7 @@ def test_real_style_targets(real_style: dict[str, dict[str, float | None]]) -> N
     assert overall["false_alarms"] is not None and overall["false_alarms"] <= 0.03
 
 
+@pytest.mark.slow
 def test_real_style_languages_within_ten_points(
     real_style: dict[str, dict[str, float | None]],
 ) -> None:

@@ -10,9 +10,8 @@ import pytest
 from bench.fake_bot_api import BOT_USER, FakeBotApi
 from bot.__main__ import main
 from bot.storage import open_database
+from tests.auxil.operators import OPERATORS
 from tests.auxil.telegram import settings_env
-
-OPERATORS = -1001234567890
 
 
 @pytest.fixture

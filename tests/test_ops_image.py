@@ -23,6 +23,8 @@ import yaml
 from bench.fake_bot_api import FakeBotApi
 from tests.auxil.telegram import sent_to, settings_env, text_update
 
+pytestmark = pytest.mark.slow  # see pyproject.toml: `pytest -m 'not slow'`
+
 PROJECT = Path(__file__).resolve().parents[1]
 DOCKERFILE = PROJECT / "Dockerfile"
 SKIPPED = shutil.ignore_patterns("__pycache__", "*.pyc", "*.mo", "model", "models")

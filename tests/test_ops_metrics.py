@@ -12,6 +12,7 @@ from bench.fake_bot_api import FakeBotApi
 from bot.__main__ import main
 from bot.ops import metrics
 from hotline.cases import CaseStore
+from tests.auxil.operators import OPERATOR, OPERATORS, open_case
 from tests.auxil.telegram import (
     button_update,
     message,
@@ -22,7 +23,6 @@ from tests.auxil.telegram import (
     texts_to,
     wait_for,
 )
-from tests.test_hotline_e2e import OPERATOR, OPERATORS, open_case
 
 CHAT = 7_654_321
 PHONE = "+996555123456"

@@ -12,9 +12,8 @@ from bench.fake_bot_api import FakeBotApi
 from bot.ops.routes import ops_routes
 from bot.settings import Settings, load_settings
 from bot.storage import open_database
+from tests.auxil.operators import OPERATORS
 from tests.auxil.telegram import settings_env
-
-OPERATORS = -1001234567890
 
 
 def settings_for(api: FakeBotApi, data: Path) -> Settings:

@@ -201,6 +201,7 @@ def test_compact_features_equal_scikit_learn():
             np.testing.assert_allclose(dense, row, atol=1e-6)
 
 
+@pytest.mark.slow
 def test_predict_command_prints_json_lines():
     run = subprocess.run(
         [sys.executable, "-m", "nlu", "predict"],
@@ -233,26 +234,31 @@ def held_out(embedded: EmbeddedParser):
     return evaluate_parser(embedded, examples, "held-out").outcomes
 
 
+@pytest.mark.slow
 def test_held_out_intent_accuracy(held_out):
     assert accuracy(held_out) >= 0.90
     for language in ("ky", "ru", "en"):
         assert accuracy(o for o in held_out if o.example.language == language) >= 0.85, language
 
 
+@pytest.mark.slow
 def test_held_out_latin_typed_and_mixed_accuracy(held_out):
     others = [o for o in held_out if script_group(o.example) != "plain"]
     assert others
     assert accuracy(others) >= 0.85
 
 
+@pytest.mark.slow
 def test_held_out_urgent_danger_recall(held_out):
     assert urgent_scores(held_out)["recall"] >= 0.97
 
 
+@pytest.mark.slow
 def test_held_out_language_identification(held_out):
     assert language_scores(held_out)["plain-script"] >= 0.97
 
 
+@pytest.mark.slow
 def test_n_gram_fall_back_still_meets_the_safety_target(ngrams_only):
     outcomes = evaluate_parser(ngrams_only, load_test(), "n-grams").outcomes
     assert urgent_scores(outcomes)["recall"] >= 0.97

@@ -4,12 +4,8 @@ nor the log, nor the operators' chat holds anyone's Telegram id, username, name 
 from __future__ import annotations
 
 import json
-import os
-import signal
 import sqlite3
 import struct
-import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from datetime import date, timedelta
@@ -19,11 +15,10 @@ from typing import Any
 import pytest
 
 from bench.fake_bot_api import Call, FakeBotApi
+from tests.auxil.launch import BotProcess
+from tests.auxil.operators import OPERATORS, file_buttons, topic_threads
 from tests.auxil.telegram import TOKEN, button_update, message, sent_to, settings_env, texts_to
-from tests.test_hardening_files import file_buttons
 
-PROJECT = Path(__file__).resolve().parents[1]
-OPERATORS = -1001234567890
 AIGUL = {"id": 987654321, "is_bot": False, "first_name": "Aigul", "last_name": "Bekmuratova",
          "username": "aigul_b_secret", "language_code": "ru"}
 NURLAN = {"id": 987654322, "is_bot": False, "first_name": "Нурлан", "last_name": "Жапаров",
@@ -87,27 +82,12 @@ def leaks_in_text(text: str) -> list[str]:
     return [value for value in [*identities(), TOKEN] if value in text]
 
 
-class Bot:
+class Bot(BotProcess):
     """`python -m bot telegram` at DEBUG log level, its log in a file."""
 
     def __init__(self, api: FakeBotApi, data_dir: Path, log: Path) -> None:
-        env = settings_env(api, data_dir, OPERATOR_CHAT_ID=str(OPERATORS),
-                           SAPAR_LOG_LEVEL="DEBUG")
-        self.log = log
-        with log.open("wb") as stderr:
-            self.process = subprocess.Popen(
-                [sys.executable, "-m", "bot", "telegram"], cwd=PROJECT,
-                env={**os.environ, **env}, stdout=stderr, stderr=subprocess.STDOUT)
-
-    def stop(self) -> None:
-        """Stop the bot as a service manager would (SIGTERM)."""
-        if self.process.poll() is None:
-            self.process.send_signal(signal.SIGTERM)
-            try:
-                self.process.wait(20)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait(10)
+        super().__init__(settings_env(api, data_dir, OPERATOR_CHAT_ID=str(OPERATORS),
+                                      SAPAR_LOG_LEVEL="DEBUG"), log)
 
 
 @pytest.fixture
@@ -198,7 +178,8 @@ def hand_off_and_talk(api: FakeBotApi, aigul: Conversation) -> int:
     aigul.say("/human", "handoff:region")
     aigul.press("handoff:region")
     api.wait_for(lambda c: any(x.method == "createForumTopic" for x in c), 30)
-    thread = 50  # the fake's first forum topic
+    api.wait_for(lambda c: bool(topic_threads(api)), 30)
+    thread = topic_threads(api)[0]  # the id the fake really returned
     first = aigul.message("работодатель в Казани забрал мой паспорт")
     api.push_update({"message": first})
     api.push_update({"message": aigul.message(
@@ -232,6 +213,7 @@ def hand_off_and_talk(api: FakeBotApi, aigul: Conversation) -> int:
     return thread
 
 
+@pytest.mark.slow
 def test_no_id_username_name_phone_or_place_in_the_database_log_or_operators_chat(
         tmp_path: Path, start_bot: Any) -> None:
     data_dir = tmp_path / "data"
@@ -274,6 +256,7 @@ def test_no_id_username_name_phone_or_place_in_the_database_log_or_operators_cha
     assert leaks_in_text(log) == []
 
 
+@pytest.mark.slow
 def test_forget_leaves_none_of_the_persons_words_in_the_database_files(
         tmp_path: Path, start_bot: Any) -> None:
     data_dir = tmp_path / "data"

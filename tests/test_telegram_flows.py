@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import html
+import re
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -9,6 +11,8 @@ import pytest
 
 from bench.fake_bot_api import FakeBotApi
 from content.answers import get_answer
+from content.directory import find
+from content.formatting import format_date
 from tests.auxil.telegram import button_update, running_bot, sent_to, text_update, wait_for
 
 LANGUAGES = ["ky", "ru", "en"]
@@ -53,9 +57,10 @@ async def test_stay_calculator_survives_a_restart(tmp_path: Path, parser, langua
                 await step(api, chat, button_update(chat, "stay:prev:no"), "stay:contract:")
             result = await step(api, chat, button_update(chat, "stay:contract:no"), "flow:stay")
     text = result[0].params["text"]
-    assert "21" in text, "20 days ago to today, both days counted, is 21 days"
+    assert re.search(r"(?<![\d.,])21(?![\d.,])", text), \
+        "20 days ago to today, both days counted, is 21 days"
     last = entry + timedelta(days=89)
-    assert str(last.day) in text
+    assert format_date(last, language) in text, "the last allowed day (day 90), written out"
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
@@ -108,6 +113,12 @@ async def test_find_help_near_me_lists_directory_contacts(tmp_path: Path, parser
             assert "<b>" in replies[0].params["text"]
             replies = await step(api, chat, button_update(chat, "flow:find"), "find:svc:")
             replies = await step(api, chat, button_update(chat, "find:svc:legal_aid"), "human")
+    shown = html.unescape(" ".join(r.params["text"] for r in replies))
+    legal = [c for c in find(country="KG", service="legal_aid")
+             if c.kind in ("ngo", "government", "hotline")
+             and (not c.regions or "osh" in c.regions)]
+    assert legal and all(c.name.get(language, c.name["en"]) in shown for c in legal), \
+        "every legal-aid contact for Osh is listed"
 
 
 @pytest.mark.parametrize("language", LANGUAGES)

@@ -24,15 +24,13 @@ import pytest
 
 from bench.fake_bot_api import FakeBotApi
 from content.answers import get_answer
+from tests.auxil.operators import OPERATOR, OPERATORS
 from tests.auxil.telegram import message, sent_to, settings_env, texts_to
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMEDRIVER = Path("/usr/bin/chromedriver")
 PROJECT = Path(__file__).resolve().parents[1]
 SCREENSHOTS = PROJECT / "reports" / "screenshots"
-OPERATORS = -1001234567890
-OPERATOR = {"id": 4242, "first_name": "Nurgul", "last_name": "Operator", "is_bot": False,
-            "username": "nurgul_op"}
 PHONE = (360, 740)  # CSS pixels of a small, cheap Android phone
 QUESTIONS = {
     "ky": "Россияга кирүүгө тыюу барбы, кантип текшерем?",
@@ -47,10 +45,10 @@ try:
 except ImportError:
     HAVE_SELENIUM = False
 
-pytestmark = pytest.mark.skipif(
+pytestmark = [pytest.mark.slow, pytest.mark.skipif(
     not (CHROMIUM.exists() and CHROMEDRIVER.exists() and HAVE_SELENIUM),
     reason="browser tests need /usr/bin/chromium and /usr/bin/chromedriver (apt-get install "
-           "chromium chromium-driver; .ci/run does it) and selenium (the dev extra)")
+           "chromium chromium-driver; .ci/run does it) and selenium (the dev extra)")]
 
 
 def first_line(text: str) -> str:

@@ -10,12 +10,10 @@ from pathlib import Path
 
 from bench.fake_bot_api import FakeBotApi
 from bot.web.app import build_web_app
+from tests.auxil.operators import OPERATOR, OPERATORS
 from tests.auxil.telegram import message, running_bot, sent_to, texts_to, wait_for
 from tests.auxil.web import WebPerson
 
-OPERATORS = -1001234567890
-OPERATOR = {"id": 4242, "first_name": "Nurgul", "last_name": "Operator", "is_bot": False,
-            "username": "nurgul_op"}
 ADDRESS = "203.0.113.77"
 RESUME = re.compile(r"<b>([A-Z0-9]{5}-[A-Z0-9]{5})</b>")
 

@@ -11,9 +11,12 @@ import time
 from pathlib import Path
 
 import httpx
+import pytest
 
 from bench.fake_bot_api import FakeBotApi
 from tests.auxil.telegram import sent_to, settings_env, text_update
+
+pytestmark = pytest.mark.slow  # see pyproject.toml: `pytest -m 'not slow'`
 
 PROJECT = Path(__file__).resolve().parents[1]
 

@@ -138,9 +138,11 @@ async def check_telegram(settings: Settings) -> list[CheckResult]:
     try:
         await bot.initialize()
     except InvalidToken:
+        await bot.shutdown()  # its HTTP connections stay open otherwise
         return [CheckResult("bot API", False, "Telegram refused the token (InvalidToken): "
                             "check TELEGRAM_BOT_TOKEN with @BotFather")]
     except TelegramError as error:
+        await bot.shutdown()
         return [CheckResult("bot API", False, f"{host} cannot be reached "
                             f"({type(error).__name__}): network, DNS, proxy or a block")]
     try:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import sys
+from collections.abc import Awaitable, Callable
 from urllib.parse import urlparse
 
 from telegram import Update
@@ -16,6 +17,7 @@ from telegram.ext import (
     filters,
 )
 
+from bot.dbworker import DatabaseWorker
 from bot.ops.metrics import CountingRateLimiter, count_update
 from bot.quarantine import Quarantine
 from bot.reminders.telegram import register_alert_handlers, start_background, stop_background
@@ -24,11 +26,14 @@ from bot.settings import Settings
 from bot.storage import EXIT_STORAGE, StorageError
 from bot.telegram import handlers
 from bot.telegram.commands import COMMANDS, publish_commands
+from bot.telegram.context import CONTEXT_TYPES, services
 from bot.telegram.desk import HandoffDesk, NoOperatorDesk
 from bot.telegram.flood import FloodGuard, slow_down_floods
 from bot.telegram.gates import only_private_or_operators
+from bot.telegram.inbox import Inbox, InboxQueue
 from bot.telegram.ordering import PerChatUpdateProcessor
 from bot.telegram.poison import ScreeningApplicationBuilder, ScreeningBot
+from hotline.sentlog import SentLog, sent_hook
 
 logger = logging.getLogger(__name__)
 
@@ -94,8 +99,10 @@ def make_desk(runtime: Runtime) -> HandoffDesk:
 
 
 async def _post_init(application: Application) -> None:
+    if isinstance(application.update_queue, InboxQueue):  # before polling fetches new ones
+        await application.update_queue.replay(application)
     await publish_commands(application)
-    desk = application.bot_data["desk"]
+    desk = services(application).desk
     startup = getattr(desk, "startup", None)
     if startup is not None:
         await startup(application)
@@ -104,9 +111,19 @@ async def _post_init(application: Application) -> None:
 
 async def _post_shutdown(application: Application) -> None:
     await stop_background(application)
-    shutdown = getattr(application.bot_data["desk"], "shutdown", None)
+    shutdown = getattr(services(application).desk, "shutdown", None)
     if shutdown is not None:
         await shutdown()
+    services(application).db_worker.close()
+
+
+def _finish_with(queue: InboxQueue) -> Callable[[object], Awaitable[None]]:
+    """Mark an update done and store the message ids its handlers left for /hide, in one
+    commit."""
+    async def finish(update: object) -> None:
+        rows = SentLog.take_batch()
+        await queue.done(update, lambda db: SentLog.write(db, rows))
+    return finish
 
 
 def build_application(runtime: Runtime, *, updater: bool = True, rate_limiter: bool = True
@@ -119,6 +136,8 @@ def build_application(runtime: Runtime, *, updater: bool = True, rate_limiter: b
     """
     settings = runtime.settings
     assert settings.telegram_bot_token is not None
+    worker = DatabaseWorker(settings.database_path)  # people's turns: off the event loop
+    queue = InboxQueue(Inbox(worker.db, settings.secret_key), worker)
     builder = (
         ScreeningApplicationBuilder()
         .token(settings.telegram_bot_token)
@@ -128,7 +147,10 @@ def build_application(runtime: Runtime, *, updater: bool = True, rate_limiter: b
         .post_shutdown(_post_shutdown)
         .connect_timeout(10).read_timeout(15).write_timeout(15).pool_timeout(10)
         .get_updates_read_timeout(40)
-        .concurrent_updates(PerChatUpdateProcessor())
+        .update_queue(queue)
+        .concurrent_updates(PerChatUpdateProcessor(on_done=_finish_with(queue),
+                                                   on_start=SentLog.start_batch))
+        .context_types(CONTEXT_TYPES)
     )
     if rate_limiter:
         builder = builder.rate_limiter(CountingRateLimiter(max_retries=3))
@@ -137,18 +159,16 @@ def build_application(runtime: Runtime, *, updater: bool = True, rate_limiter: b
     application = builder.build()
     if isinstance(application.bot, ScreeningBot):
         application.bot.set_quarantine(Quarantine(runtime.db, settings.secret_key).put)
-    from hotline.sentlog import SentLog, sent_hook
-
-    application.bot_data["sent_log"] = SentLog(runtime.db, runtime.pseudonymizer.user_key)
-    if isinstance(application.bot, ScreeningBot):
-        application.bot.set_sent_hook(sent_hook(application.bot_data["sent_log"]))
-    application.bot_data["runtime"] = runtime
-    application.bot_data["operator_chat_id"] = settings.operator_chat_id
     from hotline.chats import operator_chats
 
-    application.bot_data["operator_chats"] = operator_chats(settings.operator_chat_id)
-    application.bot_data["desk"] = make_desk(runtime)
-    application.bot_data["flood_guard"] = FloodGuard()
+    sent_log = SentLog(runtime.db, runtime.pseudonymizer.user_key)
+    if isinstance(application.bot, ScreeningBot):
+        application.bot.set_sent_hook(sent_hook(sent_log))
+    application.bot_data.update(runtime=runtime, operator_chat_id=settings.operator_chat_id,
+                                operator_chats=operator_chats(settings.operator_chat_id),
+                                sent_log=sent_log, desk=make_desk(runtime),
+                                flood_guard=FloodGuard(), db_worker=worker,
+                                turns=runtime.service.on_connection(worker.db))
     register_handlers(application, settings.operator_chat_id)
     return application
 

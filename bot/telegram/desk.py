@@ -29,8 +29,10 @@ class HandoffDesk(Protocol):
     async def close_by_user(self, context: ContextTypes.DEFAULT_TYPE, user_key: str) -> None:
         """Close the user's open case because they ended it."""
 
-    async def forget(self, context: ContextTypes.DEFAULT_TYPE, user_key: str) -> None:
-        """Close and delete every case of a user."""
+    async def forget(self, context: ContextTypes.DEFAULT_TYPE, user_key: str,
+                     erased: list[Any] | None = None) -> None:
+        """Tell operators a user's cases are gone; `erased`: the cases the chat service's
+        /forget transaction deleted already (None: delete them here first)."""
 
 
 def fallback_contacts(language: str, region: str | None = None, country: str | None = None
@@ -68,5 +70,6 @@ class NoOperatorDesk:
     async def close_by_user(self, context: ContextTypes.DEFAULT_TYPE, user_key: str) -> None:
         """Nothing to close."""
 
-    async def forget(self, context: ContextTypes.DEFAULT_TYPE, user_key: str) -> None:
-        """Nothing to delete."""
+    async def forget(self, context: ContextTypes.DEFAULT_TYPE, user_key: str,
+                     erased: list[Any] | None = None) -> None:
+        """Nobody to tell."""

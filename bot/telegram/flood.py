@@ -6,8 +6,10 @@ import time
 from dataclasses import dataclass
 
 from telegram import Update
-from telegram.ext import ApplicationHandlerStop, ContextTypes
+from telegram.ext import ApplicationHandlerStop
 
+from bot.telegram.context import SaparContext
+from bot.telegram.outgoing import send_to_person
 from content.i18n import gettext_for
 
 
@@ -52,24 +54,27 @@ class FloodGuard:
             del self._buckets[key]
 
 
-async def slow_down_floods(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Drop a flooding person's extra updates (telling them once); others are unaffected."""
+async def slow_down_floods(update: Update, context: SaparContext) -> None:
+    """Drop a flooding person's extra updates (telling them once); others are unaffected.
+
+    This is the first group that needs the person: their session is loaded here, once, and
+    every later handler of the update reuses it from the context.
+    """
     chat = update.effective_chat
     if chat is None or chat.type != "private":
         return
-    runtime = context.bot_data["runtime"]
-    _key, state = runtime.service.state_for(chat.id)
+    state = (await context.load_session()).state
     if state.handoff:
         # never drop (or count) a message meant for the operator; the outbox merges bursts.
         # Counted, a busy hand-off left the person's next messages dropped without a warning.
         return
-    guard: FloodGuard = context.bot_data["flood_guard"]
-    allowed, warn = guard.allow(chat.id)
+    allowed, warn = context.bot_data.flood_guard.allow(chat.id)
     if allowed:
         return
     if warn:
-        await context.bot.send_message(chat.id, gettext_for(state.language)(
-            "You are sending messages very fast. Please wait a few seconds, then write again."))
+        await send_to_person(context, chat.id, gettext_for(state.language)(
+            "You are sending messages very fast. Please wait a few seconds, then write again."),
+            parse_mode=None)
     if update.callback_query is not None:
         await update.callback_query.answer()
     raise ApplicationHandlerStop

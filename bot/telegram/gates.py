@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from telegram import Update
 from telegram.constants import ChatType
-from telegram.ext import ApplicationHandlerStop, ContextTypes
+from telegram.ext import ApplicationHandlerStop
+
+from bot.telegram.context import SaparContext
 
 
 def _business(update: Update) -> bool:
@@ -14,7 +16,7 @@ def _business(update: Update) -> bool:
         "deleted_business_messages"))
 
 
-async def only_private_or_operators(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def only_private_or_operators(update: Update, context: SaparContext) -> None:
     """Stop updates from channels, strange groups, other bots and business accounts' chats
     before they reach features."""
     chat = update.effective_chat

@@ -10,6 +10,7 @@ import asyncio
 import logging
 from dataclasses import dataclass, field
 from html import escape
+from typing import Any
 
 from bot.dialogue import ConversationState, Incoming, Reply
 from bot.reminders.effects import apply_effects as apply_reminder_effects
@@ -125,7 +126,7 @@ class WebChat:
                 self.hide(user_key)
                 view.cleared = True
             elif effect.kind == "forget":
-                await self.forget(user_key)
+                await self.forget(user_key, result.erased)
                 view.cleared = True
             elif effect.kind == "handoff":
                 state = result.state
@@ -150,9 +151,10 @@ class WebChat:
             self.service.users.forget(user_key)
         erase_deleted(self.runtime.db)
 
-    async def forget(self, user_key: str) -> None:
-        """Delete everything about the person, cases included."""
-        await self.handoff.forget(user_key)
+    async def forget(self, user_key: str, erased: list[Any] | None = None) -> None:
+        """Delete everything about the person, cases included (`erased`: the cases the chat
+        service's /forget transaction deleted already)."""
+        await self.handoff.forget(user_key, erased)
         self.store.forget(user_key)
         self.service.users.forget(user_key)
         erase_deleted(self.runtime.db)

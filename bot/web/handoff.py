@@ -57,7 +57,7 @@ class WebHandoff:
         if self.desk is not None:
             await self.desk.close_by_user(None, user_key)
 
-    async def forget(self, user_key: str) -> None:
-        """Close and delete every case of the person."""
+    async def forget(self, user_key: str, erased: list[Any] | None = None) -> None:
+        """Close and delete every case of the person (`erased`: deleted already, tell only)."""
         if self.desk is not None:
-            await self.desk.forget(None, user_key)
+            await self.desk.forget(None, user_key, erased)
