@@ -1,44 +1,16 @@
-"""Hand-off helpers for tests: open a case through the real Application, act as an operator."""
+"""Hand-off helpers for tests: the partner desk, case codes and the ids sent or deleted (the
+operators' chat, the operator and opening a case are in tests.auxil.operators)."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from bench.fake_bot_api import FakeBotApi
-from tests.auxil.telegram import button_update, message, sent_to, text_update, wait_for
+from tests.auxil.operators import OPERATOR, OPERATORS, in_topic, open_case, topics_created
+from tests.auxil.telegram import sent_to
 
-OPERATORS = -1001234567890
+__all__ = ["OPERATOR", "OPERATORS", "PARTNER", "case_code_of", "deleted_in", "ids_sent_to",
+           "in_topic", "open_case", "topics_created"]
+
 PARTNER = -1009876543210
-OPERATOR = {"id": 4242, "first_name": "Nurgul", "last_name": "Operator", "is_bot": False,
-            "username": "nurgul_op"}
-
-
-def in_topic(thread: int, text: str | None, *, chat: int = OPERATORS,
-             user: dict[str, Any] = OPERATOR, **extra: Any) -> dict[str, Any]:
-    """Return an update for a message an operator writes in a case topic."""
-    return {"message": message(chat, text, user=user, chat_type="supergroup",
-                               thread_id=thread, **extra)}
-
-
-def topics_created(api: FakeBotApi, chat: int = OPERATORS) -> list[int]:
-    """Return the thread ids of the topics the bot created in a chat, oldest first."""
-    return [int(c.result["message_thread_id"]) for c in api.calls_of("createForumTopic")
-            if int(c.params.get("chat_id", 0)) == chat]
-
-
-async def open_case(api: FakeBotApi, chat: int, language: str, *, desk: int = OPERATORS,
-                    consent: str = "anon") -> int:
-    """Walk /start, /human and a consent button; return the new topic's thread id."""
-    before = len(topics_created(api, desk))
-    api.push_update(text_update(chat, f"/start {language}"))
-    await wait_for(api, lambda c: len(sent_to(c, chat)) >= 2)
-    api.push_update(text_update(chat, "/human"))
-    await wait_for(api, lambda c: any(f"handoff:{consent}" in str(x.params.get("reply_markup"))
-                                      for x in sent_to(c, chat)))
-    api.push_update(button_update(chat, f"handoff:{consent}"))
-    await wait_for(api, lambda c: len(topics_created(api, desk)) > before
-                   and len(sent_to(c, desk)) >= 1)
-    return topics_created(api, desk)[-1]
 
 
 def case_code_of(api: FakeBotApi, chat: int) -> str:

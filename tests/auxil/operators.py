@@ -32,11 +32,17 @@ def topic_calls(api: FakeBotApi) -> list[Call]:
     return [c for c in api.calls if str(c.params.get("chat_id")) == str(OPERATORS)]
 
 
-def in_topic(thread: int, text: str | None, user: dict[str, Any] = OPERATOR, **extra: Any
-             ) -> dict[str, Any]:
-    """Return an update for a message an operator writes in a case topic."""
-    return {"message": message(OPERATORS, text, user=user, chat_type="supergroup",
+def in_topic(thread: int, text: str | None, user: dict[str, Any] = OPERATOR, *,
+             chat: int = OPERATORS, **extra: Any) -> dict[str, Any]:
+    """Return an update for a message an operator writes in a case topic (of `chat`)."""
+    return {"message": message(chat, text, user=user, chat_type="supergroup",
                                thread_id=thread, **extra)}
+
+
+def topics_created(api: FakeBotApi, chat: int = OPERATORS) -> list[int]:
+    """Return the thread ids of the topics the bot created in one chat, oldest first."""
+    return [int(c.result["message_thread_id"]) for c in api.calls_of("createForumTopic")
+            if int(c.params.get("chat_id", 0)) == chat and isinstance(c.result, dict)]
 
 
 def file_buttons(calls: list[Call], chat: int) -> list[str]:
@@ -48,15 +54,16 @@ def file_buttons(calls: list[Call], chat: int) -> list[str]:
             if str(button.get("callback_data", "")).startswith("hlfile:")]
 
 
-async def open_case(api: FakeBotApi, chat: int, language: str) -> int:
-    """Walk /start, /human and anonymous consent; return the new topic's thread id."""
+async def open_case(api: FakeBotApi, chat: int, language: str, *, desk: int = OPERATORS,
+                    consent: str = "anon") -> int:
+    """Walk /start, /human and a consent button; return the new topic's thread id."""
+    before = len(topics_created(api, desk))
     api.push_update(text_update(chat, f"/start {language}"))
     await wait_for(api, lambda c: len(sent_to(c, chat)) >= 2)
     api.push_update(text_update(chat, "/human"))
-    await wait_for(api, lambda c: any("handoff:anon" in str(x.params.get("reply_markup"))
+    await wait_for(api, lambda c: any(f"handoff:{consent}" in str(x.params.get("reply_markup"))
                                       for x in sent_to(c, chat)))
-    before = len(topic_threads(api))
-    api.push_update(button_update(chat, "handoff:anon"))
-    await wait_for(api, lambda c: len(topic_threads(api)) > before
-                   and len(sent_to(c, OPERATORS)) >= 1)
-    return last_topic(api)
+    api.push_update(button_update(chat, f"handoff:{consent}"))
+    await wait_for(api, lambda c: len(topics_created(api, desk)) > before
+                   and len(sent_to(c, desk)) >= 1)
+    return topics_created(api, desk)[-1]
