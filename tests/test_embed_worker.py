@@ -8,7 +8,13 @@ from pathlib import Path
 
 import numpy as np
 
-from nlu.embed_worker import EmbeddingWorker, own_running, runnable_now, team_size
+from nlu.embed_worker import (
+    EmbeddingWorker,
+    own_running,
+    quiet_minute,
+    runnable_now,
+    team_size,
+)
 from nlu.embedder import Embedder
 
 
@@ -80,7 +86,8 @@ def test_every_embedding_runs_in_one_thread_whoever_asks() -> None:
 def test_the_team_shrinks_when_the_machine_gets_busy_and_grows_back() -> None:
     engine = FakeEngine()
     load = iter([1, 1, 3, 3, 1])
-    worker = EmbeddingWorker(Embedder(engine), cores=2, runnable=lambda: next(load))
+    worker = EmbeddingWorker(Embedder(engine), cores=2, runnable=lambda: next(load),
+                             quiet=lambda: False)
     for i in range(5):
         worker.embed(f"text {i}")
     worker.close()
@@ -104,3 +111,16 @@ def test_this_process_counts_itself_among_the_running(tmp_path: Path) -> None:
         (tasks / str(tid) / "stat").write_text(f"{tid} (python (x)) {state} 1 2 3\n")
     assert own_running(tasks) == 2  # the ")" inside the name does not confuse it
     assert own_running(tmp_path / "missing") == 1
+
+
+def test_a_machine_idle_for_a_minute_takes_one_other_task_for_a_passing_one(
+        tmp_path: Path) -> None:
+    assert team_size(2, 2, quiet=True) == 2
+    assert team_size(2, 2, quiet=False) == 1
+    assert team_size(2, 3, quiet=True) == 1  # two others: really busy
+    loadavg = tmp_path / "loadavg"
+    loadavg.write_text("0.31 0.40 0.52 1/118 7103\n")
+    assert quiet_minute(loadavg)
+    loadavg.write_text("1.31 0.40 0.52 1/118 7103\n")
+    assert not quiet_minute(loadavg)
+    assert not quiet_minute(tmp_path / "missing")
