@@ -18,9 +18,10 @@ from sqlite_utils import Database
 
 from bot.dialogue import ConversationState, Dialogue, Incoming, Outcome
 from bot.pseudonym import Pseudonymizer
-from bot.storage import erase_deleted, write_transaction
+from bot.storage import write_transaction
 from bot.users import OTHER_CAMPAIGN, UserStore
 from nlu.types import Parse
+from sapar_core.sqlite import erase_deleted
 
 # deletes a person's rows of another package (the hotline's cases) on the service's connection
 # inside the /forget transaction, committing nothing itself; returns what the front end needs

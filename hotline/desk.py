@@ -16,14 +16,13 @@ from telegram.ext import Application, ContextTypes
 
 from bot.dialogue import ConversationState
 from bot.runtime import Runtime
-from bot.storage import erase_deleted
-from bot.telegram.desk import fallback_contacts
 from content.i18n import gettext_for
 from hotline import chats as chats_module
 from hotline.card import case_card
 from hotline.cases import Case, CaseStore
 from hotline.clock import DeskClock
 from hotline.crypto import ChatIdCipher, SealCipher
+from hotline.fallback import fallback_text
 from hotline.files import IMAGE_MIME_TYPES
 from hotline.hours import within_office_hours
 from hotline.media import KIND as MEDIA_KIND
@@ -31,7 +30,9 @@ from hotline.media import media_of, transcript_line
 from hotline.outbox import DESK, USER, Outbox
 from hotline.relay import RelayWorker
 from hotline.reminders import person_wrote, remind_desk
+from hotline.startup import check_operator_chat
 from hotline.window import SlidingWindow
+from sapar_core.sqlite import erase_deleted
 
 logger = logging.getLogger(__name__)
 RECHECK_EVERY = 10  # periodic runs (minutes) between two checks of a working operators' chat
@@ -91,8 +92,6 @@ class OperatorDesk:
 
     async def check_chat(self, bot: Any) -> bool:
         """Check the operators' chat; switch the hand-off off or back on; return whether on."""
-        from hotline.telegram import check_operator_chat
-
         self._checks = 0
         problem = await check_operator_chat(bot, self.settings.operator_chat_id)
         if problem and (self.available or problem != self.unavailable_reason):
@@ -144,8 +143,8 @@ class OperatorDesk:
         if not self.available or self.cases.is_blocked(user_key):
             state.handoff = None
             return False, (_("No hotline operator is connected to this bot right now.") + "\n\n"
-                           + fallback_contacts(state.language, request.get("region"),
-                                               state.country))
+                           + fallback_text(state.language, state.country,
+                                           request.get("region")))
         case = self.cases.open_for_user(user_key)
         if case is not None:
             if request.get("priority") == "urgent" and not case.urgent:
@@ -159,8 +158,8 @@ class OperatorDesk:
             state.handoff = None
             return False, (_("You have asked for an operator several times in the last hour. "
                              "Please wait a little before you open a new chat. If you need "
-                             "help now:") + "\n\n" + fallback_contacts(
-                state.language, request.get("region"), state.country))
+                             "help now:") + "\n\n" + fallback_text(
+                state.language, state.country, request.get("region")))
         case = self.cases.create(
             user_key=user_key, chat_enc=chat_enc,
             priority=str(request.get("priority") or "normal"), language=state.language,
@@ -183,7 +182,7 @@ class OperatorDesk:
         _ = gettext_for(language)
         return (_("Operators are not available right now. Your case stays open and an operator "
                   "will write to you here when available. If you need help sooner:")
-                + "\n\n" + fallback_contacts(language, case.region, case.country))
+                + "\n\n" + fallback_text(language, case.country, case.region))
 
     def make_urgent(self, case: Case) -> None:
         """Raise a case to urgent and move its relays to the front."""

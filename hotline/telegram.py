@@ -10,9 +10,6 @@ from io import BytesIO
 from typing import Any
 
 from telegram import (
-    Bot,
-    ChatMemberAdministrator,
-    ChatMemberOwner,
     InlineKeyboardButton,
     InlineKeyboardMarkup,
     Message,
@@ -34,24 +31,6 @@ from hotline.reminders import operator_answered
 from hotline.transfer import desk_name, desks_text, since_transfer, transfer
 
 logger = logging.getLogger(__name__)
-
-
-async def check_operator_chat(bot: Bot, chat_id: int | None) -> str | None:
-    """Return what is wrong with the operators' chat, or None when hand-off can work."""
-    if chat_id is None:
-        return "not set"
-    try:
-        chat = await bot.get_chat(chat_id)
-        member = await bot.get_chat_member(chat_id, bot.id)
-    except TelegramError as error:
-        return f"cannot be reached ({type(error).__name__}: {error}); is the bot a member?"
-    if chat.type != "supergroup" or not chat.is_forum:
-        return "is not a supergroup with topics (forum) enabled"
-    if isinstance(member, ChatMemberOwner):
-        return None
-    if not isinstance(member, ChatMemberAdministrator) or not member.can_manage_topics:
-        return "the bot must be an administrator allowed to manage topics"
-    return None
 
 
 def _desk(context: ContextTypes.DEFAULT_TYPE) -> OperatorDesk:

@@ -24,22 +24,12 @@ HOTLINE_TO_BOT_ALLOWED: dict[tuple[str, str], str] = {
         "the hotline CLI reads the bot's settings file (settings are not yet shared)",
     ("hotline.__main__", "bot.reminders.cli"):
         "`python -m hotline broadcast` is the reminders' CLI, registered under the hotline's",
+    ("hotline.__main__", "bot.reminders.stats"):
+        "the CLI composes the weekly report with the reminders' and alerts' counts",
     ("hotline.desk", "bot.dialogue"):
         "the desk still writes ConversationState.handoff (the flag is kept in two stores)",
     ("hotline.desk", "bot.runtime"):
         "OperatorDesk is built from the bot's Runtime (db, settings, the user store)",
-    ("hotline.desk", "bot.storage"):
-        "erase_deleted (the WAL checkpoint after /forget) lives in the bot's storage",
-    ("hotline.desk", "bot.telegram.desk"):
-        "fallback_contacts is a bot wrapper around hotline.fallback",
-    ("hotline.relay", "bot.telegram.desk"):
-        "fallback_contacts is a bot wrapper around hotline.fallback",
-    ("hotline.relay", "bot.telegram.ratelimit"):
-        "the NO_RETRY flag of the per-chat rate limiter lives in the bot's Telegram layer",
-    ("hotline.reminders", "bot.settings"):
-        "remind_desk reads the desk's reminder settings from the bot's Settings",
-    ("hotline.stats", "bot.reminders.stats"):
-        "the weekly report adds the reminders' counts itself",
 }
 
 # the modules of one strongly connected component: why they still import each other
@@ -49,10 +39,6 @@ CYCLES_ALLOWED: dict[frozenset[str], str] = {
         "urgent is a flow in all but name and borrows find_help's country names (review 1.5)",
     frozenset({"bot.reminders.schedule", "bot.reminders.store"}):
         "the store computes the next send time with the schedule, the schedule reads the store",
-    frozenset({"hotline.desk", "hotline.telegram"}):
-        "the desk imports check_operator_chat; the handlers hold claim/close/canned",
-    frozenset({"bot.reminders.stats", "hotline.stats"}):
-        "the weekly report pulls the reminders' cells; they reuse the report's Cell",
 }
 
 
