@@ -30,6 +30,7 @@ from hotline.media import media_of, transcript_line
 from hotline.outbox import DESK, USER, Outbox
 from hotline.relay import RelayWorker
 from hotline.reminders import person_wrote, remind_desk
+from hotline.service import CaseDesk
 from hotline.startup import check_operator_chat
 from hotline.window import SlidingWindow
 from sapar_core.sqlite import erase_deleted
@@ -76,6 +77,8 @@ class OperatorDesk:
         self.bot: Any = None
         # front ends other than Telegram register how their people get relays (see relay.UserSide)
         self.user_sides: dict[str, Any] = {}
+        self.service = CaseDesk(self.cases, self.outbox, settings.secret_key, self.notify,
+                                self.handoff_ended)
 
     # ----- lifecycle ------------------------------------------------------------------------
 
@@ -117,7 +120,8 @@ class OperatorDesk:
         if self.worker is not None:
             await self.worker.stop()
 
-    def _notify(self, side: str) -> None:
+    def notify(self, side: str) -> None:
+        """Wake the relay worker for a side that has new outbox rows."""
         if self.worker is not None:
             self.worker.notify(side)
 
@@ -168,7 +172,7 @@ class OperatorDesk:
             desk_chat_id=self.chats.route(request.get("region"), self.unusable_partners),
             channel=channel, country=state.country)
         self.outbox.put(case.case_code, DESK, "open", {"card": case_card(case)}, case.priority)
-        self._notify(DESK)
+        self.notify(DESK)
         state.handoff = "waiting"
         text = _("Your case code is {code}. An operator will answer in this chat; they will "
                  "not see your name or number.").format(code=case.case_code)
@@ -191,7 +195,7 @@ class OperatorDesk:
         self.outbox.put(case.case_code, DESK, "notice",
                         {"text": "⚠️ <b>URGENT</b>: the person may be in danger now."},
                         "urgent")
-        self._notify(DESK)
+        self.notify(DESK)
 
     async def relay_from_user(self, context: ContextTypes.DEFAULT_TYPE, message: Message,
                               user_key: str, state: ConversationState) -> bool:
@@ -265,7 +269,7 @@ class OperatorDesk:
         self.cases.add_transcript(case.case_code, "user", line)
         self.outbox.put(case.case_code, DESK, kind, payload, case.priority)
         person_wrote(self.cases, case.case_code, self.clock.now())
-        self._notify(DESK)
+        self.notify(DESK)
         return True
 
     def _within_rate(self, case_code: str) -> bool:
@@ -317,13 +321,13 @@ class OperatorDesk:
         if held is not None and held.get("media") == "location":
             if send:
                 self.cases.add_transcript(case.case_code, "user", transcript_line(held))
-                self._notify(DESK)
+                self.notify(DESK)
             await context.bot.send_message(chat_id, _(
                 "Your location is on its way to the operator.") if send else _(
                 "Your location was not sent."))
             return
         if send:
-            self._notify(DESK)
+            self.notify(DESK)
             await context.bot.send_message(chat_id, _("The file is on its way to the operator."))
         else:
             await context.bot.send_message(chat_id, _("The file was not sent."))
@@ -338,7 +342,7 @@ class OperatorDesk:
         self.outbox.put(case.case_code, DESK, "user_edit",
                         {"user_message_id": message.message_id, "text": message.text},
                         case.priority)
-        self._notify(DESK)
+        self.notify(DESK)
 
     async def close_by_user(self, context: ContextTypes.DEFAULT_TYPE, user_key: str) -> None:
         """Close the user's case and tell the operators."""
@@ -348,7 +352,7 @@ class OperatorDesk:
         self.outbox.put(case.case_code, DESK, "notice",
                         {"text": "The person ended the chat. Case closed."}, case.priority)
         self.outbox.put(case.case_code, DESK, "close_topic", {}, case.priority)
-        self._notify(DESK)
+        self.notify(DESK)
 
     async def forget(self, context: ContextTypes.DEFAULT_TYPE, user_key: str,
                      erased: list[Case] | None = None) -> None:
@@ -412,16 +416,20 @@ class OperatorDesk:
             self.outbox.put(case.case_code, DESK, "close_topic", {}, case.priority)
             self.cases.add_transcript(case.case_code, "system", "closed: idle")
             if case.user_key:
-                users = self.runtime.service.users
-                saved = users.load_state(case.user_key)
-                if saved is not None:
-                    saved["handoff"] = None
-                    users.save_state(case.user_key, saved)
+                self.handoff_ended(case.user_key)
         if closed:
             logger.info("closed %s idle case(s)", closed)
-            self._notify(USER)
-            self._notify(DESK)
+            self.notify(USER)
+            self.notify(DESK)
         return closed
+
+    def handoff_ended(self, user_key: str) -> None:
+        """Clear the hand-off flag in the person's stored conversation (a closed case)."""
+        users = self.runtime.service.users
+        saved = users.load_state(user_key)
+        if saved is not None:
+            saved["handoff"] = None
+            users.save_state(user_key, saved)
 
     # ----- periodic -------------------------------------------------------------------------
 
@@ -429,7 +437,7 @@ class OperatorDesk:
         """Queue the desk's due reminders (unclaimed cases, unanswered messages)."""
         sent = remind_desk(self.cases, self.outbox, self.settings, self.clock.now())
         if sent:
-            self._notify(DESK)
+            self.notify(DESK)
         return sent
 
     async def periodic(self, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -444,7 +452,7 @@ class OperatorDesk:
             self.outbox.put(case.case_code, USER, "notice",
                             {"text": self.fallback_text(case.language, case)}, case.priority)
             self.cases.mark_fallback_sent(case.case_code)
-            self._notify(USER)
+            self.notify(USER)
         self.close_idle()
         self.cases.purge_block_reasons(self.settings.retention_days)
         purged = self.cases.purge_expired(self.settings.retention_days)
