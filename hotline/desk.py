@@ -8,14 +8,13 @@ import time
 from collections import deque
 from datetime import UTC, datetime, timedelta
 from html import escape
-from typing import Any
+from typing import Any, Protocol
 
+from sqlite_utils import Database
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message
 from telegram.error import TelegramError
 from telegram.ext import Application, ContextTypes
 
-from bot.dialogue import ConversationState
-from bot.runtime import Runtime
 from content.i18n import gettext_for
 from hotline import chats as chats_module
 from hotline.card import case_card
@@ -51,10 +50,29 @@ def choose_desk(default_chat_id: int, region: str | None) -> int:
     return chats.route(region)
 
 
+class DeskHost(Protocol):
+    """What the desk is built from (the bot's Runtime is one): the settings and the database."""
+
+    settings: Any  # bot.settings.Settings (the hotline reads the desk's settings from it)
+    db: Database
+
+
+class PersonState(Protocol):
+    """What the desk reads of a person's conversation in the turn that reaches it; writing
+    `handoff` only tells the rest of that turn (at rest the flag is the cases table's)."""
+
+    language: str
+    handoff: str | None
+
+    @property
+    def country(self) -> str | None:
+        """The country the person is in, when known."""
+
+
 class OperatorDesk:
     """Hand-offs to operators in forum supergroups (one topic per case)."""
 
-    def __init__(self, runtime: Runtime) -> None:
+    def __init__(self, runtime: DeskHost) -> None:
         settings = runtime.settings
         assert settings.operator_chat_id is not None
         self.runtime = runtime
@@ -77,8 +95,7 @@ class OperatorDesk:
         self.bot: Any = None
         # front ends other than Telegram register how their people get relays (see relay.UserSide)
         self.user_sides: dict[str, Any] = {}
-        self.service = CaseDesk(self.cases, self.outbox, settings.secret_key, self.notify,
-                                self.handoff_ended)
+        self.service = CaseDesk(self.cases, self.outbox, settings.secret_key, self.notify)
 
     # ----- lifecycle ------------------------------------------------------------------------
 
@@ -128,7 +145,7 @@ class OperatorDesk:
     # ----- user side ------------------------------------------------------------------------
 
     async def open_case(self, context: ContextTypes.DEFAULT_TYPE, chat_id: int, user_key: str,
-                        state: ConversationState, request: dict[str, Any]) -> bool:
+                        state: PersonState, request: dict[str, Any]) -> bool:
         """Open a case (or reuse the open one) and tell the person what happens next."""
         opened, text = self.open_for(user_key, state, request,
                                      chat_enc=self.cipher.encrypt(chat_id))
@@ -136,7 +153,7 @@ class OperatorDesk:
                                        disable_web_page_preview=True)
         return opened
 
-    def open_for(self, user_key: str, state: ConversationState, request: dict[str, Any], *,
+    def open_for(self, user_key: str, state: PersonState, request: dict[str, Any], *,
                  chat_enc: str | None, channel: str = "telegram") -> tuple[bool, str]:
         """Open a case (or reuse the open one) for any front end.
 
@@ -198,12 +215,11 @@ class OperatorDesk:
         self.notify(DESK)
 
     async def relay_from_user(self, context: ContextTypes.DEFAULT_TYPE, message: Message,
-                              user_key: str, state: ConversationState) -> bool:
+                              user_key: str, state: PersonState) -> bool:
         """Queue a copy of the user's message for their case (text, photo or document)."""
         case = self.cases.open_for_user(user_key)
         if case is None:
             state.handoff = None
-            self.runtime.service.users.save_state(user_key, state.to_dict())
             return False
         if self.outbox.has_user_message(case.case_code, message.message_id):
             return True  # the same update delivered again after a restart
@@ -255,7 +271,7 @@ class OperatorDesk:
             return False
         return self.queue_from_user(user_key, state, kind, payload, line)
 
-    def queue_from_user(self, user_key: str, state: ConversationState, kind: str,
+    def queue_from_user(self, user_key: str, state: PersonState, kind: str,
                         payload: dict[str, Any], line: str) -> bool:
         """Queue one message of a person for their open case; return False when there is none.
 
@@ -264,7 +280,6 @@ class OperatorDesk:
         case = self.cases.open_for_user(user_key)
         if case is None:
             state.handoff = None
-            self.runtime.service.users.save_state(user_key, state.to_dict())
             return False
         self.cases.add_transcript(case.case_code, "user", line)
         self.outbox.put(case.case_code, DESK, kind, payload, case.priority)
@@ -415,21 +430,11 @@ class OperatorDesk:
                 case.priority)
             self.outbox.put(case.case_code, DESK, "close_topic", {}, case.priority)
             self.cases.add_transcript(case.case_code, "system", "closed: idle")
-            if case.user_key:
-                self.handoff_ended(case.user_key)
         if closed:
             logger.info("closed %s idle case(s)", closed)
             self.notify(USER)
             self.notify(DESK)
         return closed
-
-    def handoff_ended(self, user_key: str) -> None:
-        """Clear the hand-off flag in the person's stored conversation (a closed case)."""
-        users = self.runtime.service.users
-        saved = users.load_state(user_key)
-        if saved is not None:
-            saved["handoff"] = None
-            users.save_state(user_key, saved)
 
     # ----- periodic -------------------------------------------------------------------------
 

@@ -83,7 +83,6 @@ class CaseDesk:
     outbox: Outbox
     secret_key: bytes
     notify: Callable[[str], None] = field(repr=False)  # wake the relay worker for a side
-    closed_for: Callable[[str], None] = field(repr=False)  # a person's case was closed
 
     def operator_key(self, user_id: int) -> str:
         """Pseudonymise an operator (claims are recorded without Telegram ids)."""
@@ -114,8 +113,6 @@ class CaseDesk:
                             {"token": new_question(self.cases.db)}, case.priority)
         self.outbox.put(case.case_code, DESK, "close_topic", {}, case.priority)
         self.cases.add_transcript(case.case_code, "system", f"closed: {reason or ''}")
-        if case.user_key:
-            self.closed_for(case.user_key)
         self.notify(USER)
         self.notify(DESK)
         return True

@@ -26,10 +26,6 @@ HOTLINE_TO_BOT_ALLOWED: dict[tuple[str, str], str] = {
         "`python -m hotline broadcast` is the reminders' CLI, registered under the hotline's",
     ("hotline.__main__", "bot.reminders.stats"):
         "the CLI composes the weekly report with the reminders' and alerts' counts",
-    ("hotline.desk", "bot.dialogue"):
-        "the desk still writes ConversationState.handoff (the flag is kept in two stores)",
-    ("hotline.desk", "bot.runtime"):
-        "OperatorDesk is built from the bot's Runtime (db, settings, the user store)",
 }
 
 # the modules of one strongly connected component: why they still import each other
