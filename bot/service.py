@@ -88,7 +88,9 @@ class ChatService:
         else:
             language, state = stored
             session = Session(user_key, ConversationState.from_dict(state, language), known=True)
-        if self.handoff_of is not None:
+        if self.handoff_of is not None and session.known:
+            # a person without a user row has no case: a case opens only after a turn saved
+            # the row, and /forget deletes the row and the cases in one transaction
             session.state.handoff = self.handoff_of(self.db, user_key)
         return session
 
