@@ -68,17 +68,13 @@ def m005_inbox(db: Database) -> None:
 
 
 def registered_migrations() -> list[Migrations]:
-    """Return every migration set, core, web and reminders first (hotline registers its own)."""
+    """Return every migration set: core, web and reminders first, then the hotline's (which
+    owns its tables; the bot is its composition root, the hotline is not optional)."""
     from bot.reminders.schema import reminder_migrations
     from bot.web.schema import web_migrations
+    from hotline.schema import hotline_migrations
 
-    sets = [core_migrations, web_migrations, reminder_migrations]
-    try:
-        from hotline.schema import hotline_migrations
-    except ImportError:
-        return sets
-    sets.append(hotline_migrations)
-    return sets
+    return [core_migrations, web_migrations, reminder_migrations, hotline_migrations]
 
 
 EXIT_STORAGE = exitcodes.STORAGE  # the database cannot be opened or written: no restart loop
