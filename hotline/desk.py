@@ -29,7 +29,7 @@ from hotline.media import media_of, transcript_line
 from hotline.outbox import DESK, USER, Outbox
 from hotline.relay import RelayWorker
 from hotline.reminders import person_wrote, remind_desk
-from hotline.service import CaseDesk
+from hotline.service import CaseDesk, CaseOpened, Unavailable
 from hotline.startup import check_operator_chat
 from hotline.window import SlidingWindow
 from sapar_core.sqlite import erase_deleted
@@ -147,40 +147,41 @@ class OperatorDesk:
     async def open_case(self, context: ContextTypes.DEFAULT_TYPE, chat_id: int, user_key: str,
                         state: PersonState, request: dict[str, Any]) -> bool:
         """Open a case (or reuse the open one) and tell the person what happens next."""
-        opened, text = self.open_for(user_key, state, request,
-                                     chat_enc=self.cipher.encrypt(chat_id))
-        await context.bot.send_message(chat_id, text, parse_mode="HTML",
+        result = self.open_for(user_key, state, request, chat_enc=self.cipher.encrypt(chat_id))
+        await context.bot.send_message(chat_id, result.text, parse_mode="HTML",
                                        disable_web_page_preview=True)
-        return opened
+        return isinstance(result, CaseOpened)
 
     def open_for(self, user_key: str, state: PersonState, request: dict[str, Any], *,
-                 chat_enc: str | None, channel: str = "telegram") -> tuple[bool, str]:
+                 chat_enc: str | None, channel: str = "telegram") -> CaseOpened | Unavailable:
         """Open a case (or reuse the open one) for any front end.
 
-        Return whether a case is open and what to tell the person (Telegram HTML). Replies
-        reach a "telegram" case's encrypted chat, or the front end registered in user_sides.
+        Return the case opened (or the one already open) or why there is none, each with what
+        to tell the person (Telegram HTML). Replies reach a "telegram" case's encrypted chat,
+        or the front end registered in user_sides.
         """
         _ = gettext_for(state.language)
         if not self.available or self.cases.is_blocked(user_key):
             state.handoff = None
-            return False, (_("No hotline operator is connected to this bot right now.") + "\n\n"
-                           + fallback_text(state.language, state.country,
-                                           request.get("region")))
+            return Unavailable(
+                "blocked" if self.available else "no operators' chat",
+                _("No hotline operator is connected to this bot right now.") + "\n\n"
+                + fallback_text(state.language, state.country, request.get("region")))
         case = self.cases.open_for_user(user_key)
         if case is not None:
             if request.get("priority") == "urgent" and not case.urgent:
                 self.make_urgent(case)
             state.handoff = case.status
-            return True, escape(_(
+            return CaseOpened(case.case_code, escape(_(
                 "Your chat with the hotline is already open (case {code}). Write here.").format(
-                code=case.case_code))
+                code=case.case_code)), new=False)
         if self.cases.opened_since(user_key, datetime.now(UTC) - timedelta(hours=1)
                                    ) >= self.settings.cases_per_hour:
             state.handoff = None
-            return False, (_("You have asked for an operator several times in the last hour. "
-                             "Please wait a little before you open a new chat. If you need "
-                             "help now:") + "\n\n" + fallback_text(
-                state.language, state.country, request.get("region")))
+            return Unavailable("too many cases", _(
+                "You have asked for an operator several times in the last hour. Please wait a "
+                "little before you open a new chat. If you need help now:") + "\n\n"
+                + fallback_text(state.language, state.country, request.get("region")))
         case = self.cases.create(
             user_key=user_key, chat_enc=chat_enc,
             priority=str(request.get("priority") or "normal"), language=state.language,
@@ -196,7 +197,7 @@ class OperatorDesk:
         if not within_office_hours(self.settings.office_hours, self.settings.office_days):
             text += "\n\n" + self.fallback_text(state.language, case)
             self.cases.mark_fallback_sent(case.case_code)
-        return True, text
+        return CaseOpened(case.case_code, text, new=True)
 
     def fallback_text(self, language: str, case: Case) -> str:
         """Explain that operators are not available now, with numbers; the case stays open."""

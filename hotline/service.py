@@ -53,6 +53,23 @@ def split_to_fit(text: str, room: int) -> list[str]:
 
 
 @dataclass(frozen=True)
+class CaseOpened:
+    """A case is open for the person (`new`: opened now, else the one already open)."""
+
+    case_code: str
+    text: str  # what to tell the person (Telegram HTML)
+    new: bool
+
+
+@dataclass(frozen=True)
+class Unavailable:
+    """No case: nobody can take it now, the person is blocked, or opened too many lately."""
+
+    reason: str  # for logs and tests, never shown: "no operators' chat", "blocked", ...
+    text: str  # what to tell the person (Telegram HTML, with the fall-back numbers)
+
+
+@dataclass(frozen=True)
 class Outgoing:
     """One operator's message for the person: its outbox rows (kind, payload) and the line
     the transcript keeps."""
