@@ -7,6 +7,7 @@ COPY pyproject.toml README.md ./
 COPY bot bot
 COPY content content
 COPY hotline hotline
+COPY sapar_core sapar_core
 COPY nlu nlu
 COPY bench bench
 COPY deploy/image.sh deploy/image.sh

@@ -59,6 +59,7 @@ def build_runtime(settings: Settings, parser: Parser | None = None) -> Runtime:
     service.users.fold_campaigns(settings.campaign_tags)  # tags stored before the allow-list
     service.erasers.append(_erase_cases)  # /forget: the cases in the same commit
     service.erasers.append(_erase_reminders)  # and the reminders and alert subscriptions
+    service.handoff_of = _handoff_status  # the hand-off flag comes from the cases table
     return Runtime(settings, db, parser, dialogue, service, pseudonymizer)
 
 
@@ -67,6 +68,13 @@ def _erase_cases(db: Database, user_key: str) -> list[Any]:
     from hotline.cases import CaseStore
 
     return list(CaseStore(db).forget_user(user_key))
+
+
+def _handoff_status(db: Database, user_key: str) -> str | None:
+    """Return the status of a person's open hotline case ("waiting", "active"), else None."""
+    from hotline.cases import CaseStore
+
+    return CaseStore(db).handoff_status(user_key)
 
 
 def _erase_reminders(db: Database, user_key: str) -> list[Any]:

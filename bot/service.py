@@ -18,9 +18,10 @@ from sqlite_utils import Database
 
 from bot.dialogue import ConversationState, Dialogue, Incoming, Outcome
 from bot.pseudonym import Pseudonymizer
-from bot.storage import erase_deleted, write_transaction
+from bot.storage import write_transaction
 from bot.users import OTHER_CAMPAIGN, UserStore
 from nlu.types import Parse
+from sapar_core.sqlite import erase_deleted
 
 # deletes a person's rows of another package (the hotline's cases) on the service's connection
 # inside the /forget transaction, committing nothing itself; returns what the front end needs
@@ -59,12 +60,16 @@ class ChatService:
         self.pseudonymizer = pseudonymizer
         self.default_language = default_language
         self.erasers: list[Eraser] = []
+        # where a person's hand-off stands ("waiting", "active" or None), read from the
+        # hotline's cases at every load: the flag saved with the state is never trusted
+        self.handoff_of: Callable[[Database, str], str | None] | None = None
 
     def on_connection(self, db: Database) -> ChatService:
         """Return the same service on another connection (the database thread's)."""
         twin = ChatService(db, self.dialogue, self.pseudonymizer, self.default_language,
                            self.campaign_tags)
         twin.erasers = list(self.erasers)
+        twin.handoff_of = self.handoff_of
         return twin
 
     # ----- load -----------------------------------------------------------------------------
@@ -77,10 +82,17 @@ class ChatService:
         """Return the session of a pseudonym (the web chat's resumed sessions)."""
         stored = self.users.load(user_key)
         if stored is None:
-            return Session(user_key, ConversationState.from_dict(None, self.default_language),
-                           known=False)
-        language, state = stored
-        return Session(user_key, ConversationState.from_dict(state, language), known=True)
+            session = Session(user_key,
+                              ConversationState.from_dict(None, self.default_language),
+                              known=False)
+        else:
+            language, state = stored
+            session = Session(user_key, ConversationState.from_dict(state, language), known=True)
+        if self.handoff_of is not None and session.known:
+            # a person without a user row has no case: a case opens only after a turn saved
+            # the row, and /forget deletes the row and the cases in one transaction
+            session.state.handoff = self.handoff_of(self.db, user_key)
+        return session
 
     def state_for(self, chat_id: int | str) -> tuple[str, ConversationState]:
         """Return a person's pseudonym and saved state (a fresh one for a new person)."""

@@ -68,17 +68,13 @@ def m005_inbox(db: Database) -> None:
 
 
 def registered_migrations() -> list[Migrations]:
-    """Return every migration set, core, web and reminders first (hotline registers its own)."""
+    """Return every migration set: core, web and reminders first, then the hotline's (which
+    owns its tables; the bot is its composition root, the hotline is not optional)."""
     from bot.reminders.schema import reminder_migrations
     from bot.web.schema import web_migrations
+    from hotline.schema import hotline_migrations
 
-    sets = [core_migrations, web_migrations, reminder_migrations]
-    try:
-        from hotline.schema import hotline_migrations
-    except ImportError:
-        return sets
-    sets.append(hotline_migrations)
-    return sets
+    return [core_migrations, web_migrations, reminder_migrations, hotline_migrations]
 
 
 EXIT_STORAGE = exitcodes.STORAGE  # the database cannot be opened or written: no restart loop
@@ -166,13 +162,3 @@ def write_transaction(db: Database) -> Iterator[Database]:
             db.conn.execute("ROLLBACK")
         raise
     db.conn.execute("COMMIT")
-
-
-def erase_deleted(db: Database) -> None:
-    """Make rows just deleted (/forget, retention) unreadable from the files as well.
-
-    secure_delete zeroes them in the database's pages, but the WAL file keeps the frames that
-    still hold them until it is overwritten; a TRUNCATE checkpoint moves the pages into the
-    database and empties the WAL.
-    """
-    db.execute("PRAGMA wal_checkpoint(TRUNCATE)")

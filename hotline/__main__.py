@@ -70,7 +70,10 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: {error}", file=sys.stderr)
         return 2
     try:
-        cells, csv_path, chart_path = write_report(db, args.out, args.min_cell)
+        from bot.reminders.stats import reminder_cells  # the CLI composes both reports
+
+        cells, csv_path, chart_path = write_report(db, args.out, args.min_cell,
+                                                   more=reminder_cells)
     finally:
         db.close()
     if cells:

@@ -83,6 +83,14 @@ class CaseStore:
             order_by="created_at desc", limit=1))
         return Case.from_row(rows[0]) if rows else None
 
+    def handoff_status(self, user_key: str) -> str | None:
+        """Return the status of the user's open case ("waiting", "active"), else None: the
+        hand-off flag the bot reads at every turn (this table is its only store)."""
+        row = self.db.execute(
+            "SELECT status FROM cases WHERE user_key = ? AND status IN ('waiting', 'active') "
+            "ORDER BY created_at DESC LIMIT 1", [user_key]).fetchone()
+        return row[0] if row else None
+
     def opened_since(self, user_key: str, since: datetime) -> int:
         """Return how many cases a pseudonym opened since a time."""
         return self.db["cases"].count_where("user_key = ? AND created_at >= ?",

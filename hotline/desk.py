@@ -8,22 +8,20 @@ import time
 from collections import deque
 from datetime import UTC, datetime, timedelta
 from html import escape
-from typing import Any
+from typing import Any, Protocol
 
+from sqlite_utils import Database
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message
 from telegram.error import TelegramError
 from telegram.ext import Application, ContextTypes
 
-from bot.dialogue import ConversationState
-from bot.runtime import Runtime
-from bot.storage import erase_deleted
-from bot.telegram.desk import fallback_contacts
 from content.i18n import gettext_for
 from hotline import chats as chats_module
 from hotline.card import case_card
 from hotline.cases import Case, CaseStore
 from hotline.clock import DeskClock
 from hotline.crypto import ChatIdCipher, SealCipher
+from hotline.fallback import fallback_text
 from hotline.files import IMAGE_MIME_TYPES
 from hotline.hours import within_office_hours
 from hotline.media import KIND as MEDIA_KIND
@@ -31,7 +29,10 @@ from hotline.media import media_of, transcript_line
 from hotline.outbox import DESK, USER, Outbox
 from hotline.relay import RelayWorker
 from hotline.reminders import person_wrote, remind_desk
+from hotline.service import CaseDesk, CaseOpened, Unavailable
+from hotline.startup import check_operator_chat
 from hotline.window import SlidingWindow
+from sapar_core.sqlite import erase_deleted
 
 logger = logging.getLogger(__name__)
 RECHECK_EVERY = 10  # periodic runs (minutes) between two checks of a working operators' chat
@@ -49,10 +50,29 @@ def choose_desk(default_chat_id: int, region: str | None) -> int:
     return chats.route(region)
 
 
+class DeskHost(Protocol):
+    """What the desk is built from (the bot's Runtime is one): the settings and the database."""
+
+    settings: Any  # bot.settings.Settings (the hotline reads the desk's settings from it)
+    db: Database
+
+
+class PersonState(Protocol):
+    """What the desk reads of a person's conversation in the turn that reaches it; writing
+    `handoff` only tells the rest of that turn (at rest the flag is the cases table's)."""
+
+    language: str
+    handoff: str | None
+
+    @property
+    def country(self) -> str | None:
+        """The country the person is in, when known."""
+
+
 class OperatorDesk:
     """Hand-offs to operators in forum supergroups (one topic per case)."""
 
-    def __init__(self, runtime: Runtime) -> None:
+    def __init__(self, runtime: DeskHost) -> None:
         settings = runtime.settings
         assert settings.operator_chat_id is not None
         self.runtime = runtime
@@ -75,6 +95,7 @@ class OperatorDesk:
         self.bot: Any = None
         # front ends other than Telegram register how their people get relays (see relay.UserSide)
         self.user_sides: dict[str, Any] = {}
+        self.service = CaseDesk(self.cases, self.outbox, settings.secret_key, self.notify)
 
     # ----- lifecycle ------------------------------------------------------------------------
 
@@ -91,8 +112,6 @@ class OperatorDesk:
 
     async def check_chat(self, bot: Any) -> bool:
         """Check the operators' chat; switch the hand-off off or back on; return whether on."""
-        from hotline.telegram import check_operator_chat
-
         self._checks = 0
         problem = await check_operator_chat(bot, self.settings.operator_chat_id)
         if problem and (self.available or problem != self.unavailable_reason):
@@ -118,49 +137,51 @@ class OperatorDesk:
         if self.worker is not None:
             await self.worker.stop()
 
-    def _notify(self, side: str) -> None:
+    def notify(self, side: str) -> None:
+        """Wake the relay worker for a side that has new outbox rows."""
         if self.worker is not None:
             self.worker.notify(side)
 
     # ----- user side ------------------------------------------------------------------------
 
     async def open_case(self, context: ContextTypes.DEFAULT_TYPE, chat_id: int, user_key: str,
-                        state: ConversationState, request: dict[str, Any]) -> bool:
+                        state: PersonState, request: dict[str, Any]) -> bool:
         """Open a case (or reuse the open one) and tell the person what happens next."""
-        opened, text = self.open_for(user_key, state, request,
-                                     chat_enc=self.cipher.encrypt(chat_id))
-        await context.bot.send_message(chat_id, text, parse_mode="HTML",
+        result = self.open_for(user_key, state, request, chat_enc=self.cipher.encrypt(chat_id))
+        await context.bot.send_message(chat_id, result.text, parse_mode="HTML",
                                        disable_web_page_preview=True)
-        return opened
+        return isinstance(result, CaseOpened)
 
-    def open_for(self, user_key: str, state: ConversationState, request: dict[str, Any], *,
-                 chat_enc: str | None, channel: str = "telegram") -> tuple[bool, str]:
+    def open_for(self, user_key: str, state: PersonState, request: dict[str, Any], *,
+                 chat_enc: str | None, channel: str = "telegram") -> CaseOpened | Unavailable:
         """Open a case (or reuse the open one) for any front end.
 
-        Return whether a case is open and what to tell the person (Telegram HTML). Replies
-        reach a "telegram" case's encrypted chat, or the front end registered in user_sides.
+        Return the case opened (or the one already open) or why there is none, each with what
+        to tell the person (Telegram HTML). Replies reach a "telegram" case's encrypted chat,
+        or the front end registered in user_sides.
         """
         _ = gettext_for(state.language)
         if not self.available or self.cases.is_blocked(user_key):
             state.handoff = None
-            return False, (_("No hotline operator is connected to this bot right now.") + "\n\n"
-                           + fallback_contacts(state.language, request.get("region"),
-                                               state.country))
+            return Unavailable(
+                "blocked" if self.available else "no operators' chat",
+                _("No hotline operator is connected to this bot right now.") + "\n\n"
+                + fallback_text(state.language, state.country, request.get("region")))
         case = self.cases.open_for_user(user_key)
         if case is not None:
             if request.get("priority") == "urgent" and not case.urgent:
                 self.make_urgent(case)
             state.handoff = case.status
-            return True, escape(_(
+            return CaseOpened(case.case_code, escape(_(
                 "Your chat with the hotline is already open (case {code}). Write here.").format(
-                code=case.case_code))
+                code=case.case_code)), new=False)
         if self.cases.opened_since(user_key, datetime.now(UTC) - timedelta(hours=1)
                                    ) >= self.settings.cases_per_hour:
             state.handoff = None
-            return False, (_("You have asked for an operator several times in the last hour. "
-                             "Please wait a little before you open a new chat. If you need "
-                             "help now:") + "\n\n" + fallback_contacts(
-                state.language, request.get("region"), state.country))
+            return Unavailable("too many cases", _(
+                "You have asked for an operator several times in the last hour. Please wait a "
+                "little before you open a new chat. If you need help now:") + "\n\n"
+                + fallback_text(state.language, state.country, request.get("region")))
         case = self.cases.create(
             user_key=user_key, chat_enc=chat_enc,
             priority=str(request.get("priority") or "normal"), language=state.language,
@@ -169,21 +190,21 @@ class OperatorDesk:
             desk_chat_id=self.chats.route(request.get("region"), self.unusable_partners),
             channel=channel, country=state.country)
         self.outbox.put(case.case_code, DESK, "open", {"card": case_card(case)}, case.priority)
-        self._notify(DESK)
+        self.notify(DESK)
         state.handoff = "waiting"
         text = _("Your case code is {code}. An operator will answer in this chat; they will "
                  "not see your name or number.").format(code=case.case_code)
         if not within_office_hours(self.settings.office_hours, self.settings.office_days):
             text += "\n\n" + self.fallback_text(state.language, case)
             self.cases.mark_fallback_sent(case.case_code)
-        return True, text
+        return CaseOpened(case.case_code, text, new=True)
 
     def fallback_text(self, language: str, case: Case) -> str:
         """Explain that operators are not available now, with numbers; the case stays open."""
         _ = gettext_for(language)
         return (_("Operators are not available right now. Your case stays open and an operator "
                   "will write to you here when available. If you need help sooner:")
-                + "\n\n" + fallback_contacts(language, case.region, case.country))
+                + "\n\n" + fallback_text(language, case.country, case.region))
 
     def make_urgent(self, case: Case) -> None:
         """Raise a case to urgent and move its relays to the front."""
@@ -192,15 +213,14 @@ class OperatorDesk:
         self.outbox.put(case.case_code, DESK, "notice",
                         {"text": "⚠️ <b>URGENT</b>: the person may be in danger now."},
                         "urgent")
-        self._notify(DESK)
+        self.notify(DESK)
 
     async def relay_from_user(self, context: ContextTypes.DEFAULT_TYPE, message: Message,
-                              user_key: str, state: ConversationState) -> bool:
+                              user_key: str, state: PersonState) -> bool:
         """Queue a copy of the user's message for their case (text, photo or document)."""
         case = self.cases.open_for_user(user_key)
         if case is None:
             state.handoff = None
-            self.runtime.service.users.save_state(user_key, state.to_dict())
             return False
         if self.outbox.has_user_message(case.case_code, message.message_id):
             return True  # the same update delivered again after a restart
@@ -252,7 +272,7 @@ class OperatorDesk:
             return False
         return self.queue_from_user(user_key, state, kind, payload, line)
 
-    def queue_from_user(self, user_key: str, state: ConversationState, kind: str,
+    def queue_from_user(self, user_key: str, state: PersonState, kind: str,
                         payload: dict[str, Any], line: str) -> bool:
         """Queue one message of a person for their open case; return False when there is none.
 
@@ -261,12 +281,11 @@ class OperatorDesk:
         case = self.cases.open_for_user(user_key)
         if case is None:
             state.handoff = None
-            self.runtime.service.users.save_state(user_key, state.to_dict())
             return False
         self.cases.add_transcript(case.case_code, "user", line)
         self.outbox.put(case.case_code, DESK, kind, payload, case.priority)
         person_wrote(self.cases, case.case_code, self.clock.now())
-        self._notify(DESK)
+        self.notify(DESK)
         return True
 
     def _within_rate(self, case_code: str) -> bool:
@@ -318,13 +337,13 @@ class OperatorDesk:
         if held is not None and held.get("media") == "location":
             if send:
                 self.cases.add_transcript(case.case_code, "user", transcript_line(held))
-                self._notify(DESK)
+                self.notify(DESK)
             await context.bot.send_message(chat_id, _(
                 "Your location is on its way to the operator.") if send else _(
                 "Your location was not sent."))
             return
         if send:
-            self._notify(DESK)
+            self.notify(DESK)
             await context.bot.send_message(chat_id, _("The file is on its way to the operator."))
         else:
             await context.bot.send_message(chat_id, _("The file was not sent."))
@@ -339,7 +358,7 @@ class OperatorDesk:
         self.outbox.put(case.case_code, DESK, "user_edit",
                         {"user_message_id": message.message_id, "text": message.text},
                         case.priority)
-        self._notify(DESK)
+        self.notify(DESK)
 
     async def close_by_user(self, context: ContextTypes.DEFAULT_TYPE, user_key: str) -> None:
         """Close the user's case and tell the operators."""
@@ -349,7 +368,7 @@ class OperatorDesk:
         self.outbox.put(case.case_code, DESK, "notice",
                         {"text": "The person ended the chat. Case closed."}, case.priority)
         self.outbox.put(case.case_code, DESK, "close_topic", {}, case.priority)
-        self._notify(DESK)
+        self.notify(DESK)
 
     async def forget(self, context: ContextTypes.DEFAULT_TYPE, user_key: str,
                      erased: list[Case] | None = None) -> None:
@@ -412,16 +431,10 @@ class OperatorDesk:
                 case.priority)
             self.outbox.put(case.case_code, DESK, "close_topic", {}, case.priority)
             self.cases.add_transcript(case.case_code, "system", "closed: idle")
-            if case.user_key:
-                users = self.runtime.service.users
-                saved = users.load_state(case.user_key)
-                if saved is not None:
-                    saved["handoff"] = None
-                    users.save_state(case.user_key, saved)
         if closed:
             logger.info("closed %s idle case(s)", closed)
-            self._notify(USER)
-            self._notify(DESK)
+            self.notify(USER)
+            self.notify(DESK)
         return closed
 
     # ----- periodic -------------------------------------------------------------------------
@@ -430,7 +443,7 @@ class OperatorDesk:
         """Queue the desk's due reminders (unclaimed cases, unanswered messages)."""
         sent = remind_desk(self.cases, self.outbox, self.settings, self.clock.now())
         if sent:
-            self._notify(DESK)
+            self.notify(DESK)
         return sent
 
     async def periodic(self, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -445,7 +458,7 @@ class OperatorDesk:
             self.outbox.put(case.case_code, USER, "notice",
                             {"text": self.fallback_text(case.language, case)}, case.priority)
             self.cases.mark_fallback_sent(case.case_code)
-            self._notify(USER)
+            self.notify(USER)
         self.close_idle()
         self.cases.purge_block_reasons(self.settings.retention_days)
         purged = self.cases.purge_expired(self.settings.retention_days)

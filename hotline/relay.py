@@ -19,17 +19,17 @@ from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, Forbidden, RetryAfter, TelegramError
 
-from bot.telegram.desk import fallback_contacts
-from bot.telegram.ratelimit import NO_RETRY
 from content.i18n import gettext_for
 from hotline.card import case_card
 from hotline.cases import Case, CaseStore
 from hotline.crypto import ChatIdCipher, SealCipher
+from hotline.fallback import fallback_text
 from hotline.files import IMAGE_KINDS, extension, sniff, strip_image
 from hotline.media import send_media
 from hotline.outbox import DESK, USER, Outbox, OutboxItem
 from hotline.rating import question
 from hotline.window import SlidingWindow
+from sapar_core.retry import NO_RETRY
 
 logger = logging.getLogger(__name__)
 RETRY_DELAYS = (1, 2, 5, 10, 30, 60)
@@ -307,8 +307,8 @@ class RelayWorker:
             self.outbox.put(case.case_code, USER, "notice", {"text": escape(_(
                 "Your last message could not be passed to the operator because of a technical "
                 "problem. The operators have been told. Please send it again in a few minutes, "
-                "or use one of these numbers:")) + "\n\n" + fallback_contacts(
-                    case.language, case.region, case.country)}, case.priority)
+                "or use one of these numbers:")) + "\n\n" + fallback_text(
+                    case.language, case.country, case.region)}, case.priority)
             self.notify(USER)
         elif side == USER and case.thread_id is not None:
             self.outbox.put(case.case_code, DESK, "notice", {"text": (

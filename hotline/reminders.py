@@ -7,24 +7,32 @@ a kill between queuing a reminder and recording it repeats that one reminder at 
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from typing import Protocol
 
-from bot.settings import Settings
 from hotline.cases import Case, CaseStore
 from hotline.outbox import DESK, Outbox
+
+
+class DeskTimes(Protocol):
+    """What the reminders read from the settings (the bot's Settings has all of it)."""
+
+    desk_supervisors: tuple[str, ...]
+    desk_unclaimed_minutes: int
+    desk_unanswered_minutes: int
 
 
 def _iso(at: datetime) -> str:
     return at.isoformat(timespec="seconds")
 
 
-def _mention(case: Case, settings: Settings) -> str:
+def _mention(case: Case, settings: DeskTimes) -> str:
     """Return the supervisors' mention line for an urgent case ('' for the others)."""
     if not case.urgent or not settings.desk_supervisors:
         return ""
     return "\n🔴 <b>URGENT</b>: " + " ".join(settings.desk_supervisors)
 
 
-def remind_desk(cases: CaseStore, outbox: Outbox, settings: Settings, now: datetime) -> int:
+def remind_desk(cases: CaseStore, outbox: Outbox, settings: DeskTimes, now: datetime) -> int:
     """Queue the reminders that are due; return how many."""
     db = cases.db
     sent = 0

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import sqlite3
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -158,13 +159,15 @@ def format_table(cells: list[Cell], min_cell: int, weeks: int = 4) -> str:
     return "\n".join(lines)
 
 
-def write_report(db: Database, out_dir: Path, min_cell: int = DEFAULT_MIN_CELL
+def write_report(db: Database, out_dir: Path, min_cell: int = DEFAULT_MIN_CELL,
+                 more: Callable[[Database], list[Cell]] | None = None
                  ) -> tuple[list[Cell], Path, Path]:
-    """Count, suppress and write the CSV and the chart; return the cells and both paths."""
-    from bot.reminders.stats import reminder_cells
+    """Count, suppress and write the CSV and the chart; return the cells and both paths.
 
-    # reminders and alerts are in the CSV and the table, not in the cases' chart
-    cells = suppress(weekly_counts(db) + reminder_cells(db), min_cell)
+    `more`: other counts for the same report (the caller passes the reminders' and alerts'),
+    suppressed like the cases'; they go into the CSV and the table, not the cases' chart.
+    """
+    cells = suppress(weekly_counts(db) + (more(db) if more is not None else []), min_cell)
     csv_path, chart_path = out_dir / CSV_NAME, out_dir / CHART_NAME
     write_csv(cells, csv_path, min_cell)
     write_chart(cells, chart_path, min_cell)

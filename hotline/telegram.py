@@ -2,17 +2,12 @@
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import logging
 from html import escape
 from io import BytesIO
 from typing import Any
 
 from telegram import (
-    Bot,
-    ChatMemberAdministrator,
-    ChatMemberOwner,
     InlineKeyboardButton,
     InlineKeyboardMarkup,
     Message,
@@ -21,47 +16,19 @@ from telegram import (
 from telegram.error import TelegramError
 from telegram.ext import Application, CallbackQueryHandler, ContextTypes, MessageHandler, filters
 
-from content.i18n import gettext_for, mark
 from hotline.canned import CANNED
-from hotline.cases import BLOCKED_REASON, Case
+from hotline.cases import Case
 from hotline.chats import MAIN, operator_chats
 from hotline.desk import OperatorDesk
 from hotline.media import media_of, transcript_line
-from hotline.outbox import DESK, USER
-from hotline.rating import new_question
-from hotline.relay import MAX_MESSAGE, utf16_length
-from hotline.reminders import operator_answered
+from hotline.service import Outgoing, Refused, signed
 from hotline.transfer import desk_name, desks_text, since_transfer, transfer
 
 logger = logging.getLogger(__name__)
 
 
-async def check_operator_chat(bot: Bot, chat_id: int | None) -> str | None:
-    """Return what is wrong with the operators' chat, or None when hand-off can work."""
-    if chat_id is None:
-        return "not set"
-    try:
-        chat = await bot.get_chat(chat_id)
-        member = await bot.get_chat_member(chat_id, bot.id)
-    except TelegramError as error:
-        return f"cannot be reached ({type(error).__name__}: {error}); is the bot a member?"
-    if chat.type != "supergroup" or not chat.is_forum:
-        return "is not a supergroup with topics (forum) enabled"
-    if isinstance(member, ChatMemberOwner):
-        return None
-    if not isinstance(member, ChatMemberAdministrator) or not member.can_manage_topics:
-        return "the bot must be an administrator allowed to manage topics"
-    return None
-
-
 def _desk(context: ContextTypes.DEFAULT_TYPE) -> OperatorDesk:
     return context.bot_data["desk"]
-
-
-def operator_key(desk: OperatorDesk, user_id: int) -> str:
-    """Pseudonymise an operator (claims are recorded without Telegram ids)."""
-    return hmac.new(desk.settings.secret_key, f"operator:{user_id}".encode(),
-                    hashlib.sha256).hexdigest()[:16]
 
 
 def _case_of(context: ContextTypes.DEFAULT_TYPE, message: Message) -> Case | None:
@@ -70,87 +37,11 @@ def _case_of(context: ContextTypes.DEFAULT_TYPE, message: Message) -> Case | Non
     return _desk(context).cases.by_thread(message.chat_id, message.message_thread_id)
 
 
-SIGNATURE = mark("Hotline operator")  # marked, so that the catalogs translate it
-
-
-def signed(language: str, text: str) -> str:
-    """Sign an operator's text as the hotline, in the user's language (never the name)."""
-    return "<b>" + escape(gettext_for(language)(SIGNATURE)) + ":</b>\n" + text
-
-
-def signed_room(language: str) -> int:
-    """Return how much of an operator's text fits in one message once signed."""
-    return MAX_MESSAGE - utf16_length(gettext_for(language)(SIGNATURE)) - 2
-
-
-def split_to_fit(text: str, room: int) -> list[str]:
-    """Split a text into parts of at most `room` UTF-16 units, at a line break if possible."""
-    parts: list[str] = []
-    while utf16_length(text) > room:
-        used = cut = 0
-        while used + utf16_length(text[cut]) <= room:
-            used += utf16_length(text[cut])
-            cut += 1
-        newline = text.rfind("\n", 0, cut)
-        cut = newline if newline > 0 else max(cut, 1)
-        parts.append(text[:cut])
-        text = text[cut:].lstrip("\n")
-    parts.append(text)
-    return [part for part in parts if part.strip()] or [text]
-
-
-def claim(desk: OperatorDesk, case: Case, user_id: int) -> bool:
-    """Claim a case and tell the person an operator is with them."""
-    if not desk.cases.claim(case.case_code, operator_key(desk, user_id)):
-        return False
-    _ = gettext_for(case.language)
-    desk.outbox.put(case.case_code, USER, "notice", {"text": signed(case.language, escape(_(
-        "I am a hotline operator and I am reading your chat now.")))}, case.priority)
-    desk.cases.add_transcript(case.case_code, "system", "claimed")
-    desk._notify(USER)
-    return True
-
-
-def close(desk: OperatorDesk, case: Case, reason: str | None) -> bool:
-    """Close a case from the operators' side and tell the person."""
-    if not desk.cases.close(case.case_code, "operator", reason):
-        return False
-    _ = gettext_for(case.language)
-    desk.outbox.put(case.case_code, USER, "notice", {"text": escape(_(
-        "The hotline operator closed this chat. You can ask for a person again at any time "
-        "with /human."))}, case.priority)
-    if reason != BLOCKED_REASON and case.channel == "telegram":  # "did this help?", anonymous
-        desk.outbox.put(case.case_code, USER, "rating", {"token": new_question(desk.cases.db)},
-                        case.priority)
-    desk.outbox.put(case.case_code, DESK, "close_topic", {}, case.priority)
-    desk.cases.add_transcript(case.case_code, "system", f"closed: {reason or ''}")
-    if case.user_key:
-        users = desk.runtime.service.users
-        saved = users.load_state(case.user_key)
-        if saved is not None:
-            saved["handoff"] = None
-            users.save_state(case.user_key, saved)
-    desk._notify(USER)
-    desk._notify(DESK)
-    return True
-
-
 def canned_markup(case_code: str) -> InlineKeyboardMarkup:
     """Return one button per canned reply (labels in English for operators)."""
     return InlineKeyboardMarkup([[InlineKeyboardButton(
         f"{i + 1}. {text[:40]}…", callback_data=f"hl:send:{case_code}:{i}")]
         for i, text in enumerate(CANNED)])
-
-
-def send_canned(desk: OperatorDesk, case: Case, index: int) -> None:
-    """Send a canned reply to the person in their language."""
-    text = gettext_for(case.language)(CANNED[index])
-    desk.outbox.put(case.case_code, USER, "op_text", {"text": signed(case.language,
-                                                                       escape(text))},
-                    case.priority)
-    desk.cases.add_transcript(case.case_code, "operator", f"[canned {index + 1}] {text}")
-    operator_answered(desk.cases, case.case_code)
-    desk._notify(USER)
 
 
 async def _reply(desk: OperatorDesk, message: Message, text: str, **kwargs: Any) -> None:
@@ -175,16 +66,17 @@ async def on_operator_message(update: Update, context: ContextTypes.DEFAULT_TYPE
     if addressee and addressee.lower() != (context.bot.username or "").lower():
         return  # "/close@othersbot" is for another bot in the group
     command = command.lower()
+    service = desk.service
     if command == "/claim":
-        won = claim(desk, case, user.id)
+        won = service.claim(case, user.id)
         await _reply(desk, message, "Claimed: you have this case." if won else
                                  "Someone else already has this case (or it is closed).")
     elif command == "/close":
-        done = close(desk, case, argument.strip() or None)
+        done = service.close(case, argument.strip() or None)
         await _reply(desk, message, "Closed. The person was told." if done else
                                  "This case is already closed.")
     elif command == "/note":
-        desk.cases.add_transcript(case.case_code, "note", argument.strip())
+        service.note(case, argument.strip())
         await _reply(desk, message, "Note saved (never sent to the person).")
     elif command == "/canned":
         await _reply(desk, message, "Choose a canned reply (sent in the person's language):",
@@ -194,9 +86,7 @@ async def on_operator_message(update: Update, context: ContextTypes.DEFAULT_TYPE
     elif command == "/transfer":
         await transfer_command(context, desk, case, message, argument)
     elif command == "/block":
-        if case.user_key:
-            desk.cases.block(case.user_key, argument.strip() or None)
-        close(desk, case, BLOCKED_REASON)
+        service.block(case, argument.strip() or None)
         await _reply(desk, message, "This person can no longer reach the hand-off. Case closed.")
     elif command:
         await _reply(desk, message, "Unknown command. Use /claim, /close [reason], /note, "
@@ -205,56 +95,41 @@ async def on_operator_message(update: Update, context: ContextTypes.DEFAULT_TYPE
         await relay_to_user(desk, case, message, user.id)
 
 
-async def relay_to_user(desk: OperatorDesk, case: Case, message: Message, user_id: int) -> None:
-    """Queue an operator's message for the person, signed as the hotline."""
-    if case.status == "closed":
-        await _reply(desk, message, "This case is closed; the message was not sent.")
-        return
-    if case.status == "waiting":
-        claim(desk, case, user_id)
+def outgoing_of(desk: OperatorDesk, case: Case, message: Message) -> Outgoing | Refused:
+    """Turn an operator's message into the rows that copy it to the person (never a forward)."""
     reply_to = message.reply_to_message.message_id if (
         message.reply_to_message and message.reply_to_message.message_id != case.thread_id
     ) else None
     base = {"desk_message_id": message.message_id, "reply_to_desk_message_id": reply_to}
+    caption = signed(case.language, escape(message.caption or ""))
     if message.text:
-        # signed, a long text would exceed Telegram's limit: send it in parts, one row each
-        for index, part in enumerate(split_to_fit(message.text, signed_room(case.language))):
-            payload = {**base, "text": signed(case.language, escape(part))}
-            if index:
-                payload["reply_to_desk_message_id"] = None  # only the first part replies
-            desk.outbox.put(case.case_code, USER, "op_text", payload, case.priority)
-        desk.cases.add_transcript(case.case_code, "operator", message.text)
-    elif message.photo:
-        desk.outbox.put(case.case_code, USER, "op_photo",
-                        {**base, "file_id": message.photo[-1].file_id,
-                         "caption": signed(case.language, escape(message.caption or ""))},
-                        case.priority)
-        desk.cases.add_transcript(case.case_code, "operator", "[photo]")
-    elif message.document:
-        desk.outbox.put(case.case_code, USER, "op_document",
-                        {**base, "file_id": message.document.file_id, "ext": "",
-                         "caption": signed(case.language, escape(message.caption or ""))},
-                        case.priority)
-        desk.cases.add_transcript(case.case_code, "operator", "[document]")
-    elif (media := media_of(message)) is not None or message.location is not None:
+        return desk.service.text_rows(case, message.text, base)
+    if message.photo:
+        return Outgoing([("op_photo", {**base, "file_id": message.photo[-1].file_id,
+                                       "caption": caption})], "[photo]")
+    if message.document:
+        return Outgoing([("op_document", {**base, "file_id": message.document.file_id,
+                                          "ext": "", "caption": caption})], "[document]")
+    if (media := media_of(message)) is not None or message.location is not None:
         if case.channel != "telegram":
-            await _reply(desk, message, "The person writes from the web chat: voice notes, "
-                                        "stickers and locations cannot reach them. Please write.")
-            return
+            return Refused("The person writes from the web chat: voice notes, stickers and "
+                           "locations cannot reach them. Please write.")
         if media is None:
             assert message.location is not None
             media = {"media": "location", "latitude": message.location.latitude,
                      "longitude": message.location.longitude}
-        caption = signed(case.language, "") if media["media"] in ("voice", "audio") else None
-        desk.outbox.put(case.case_code, USER, "op_media", {**base, **media, "caption": caption},
-                        case.priority)
-        desk.cases.add_transcript(case.case_code, "operator", transcript_line(media))
-    else:
-        await _reply(desk, message, "Only text, photos, documents, voice and video notes, "
-                                    "audio, stickers and locations can be sent to the person.")
-        return
-    operator_answered(desk.cases, case.case_code)
-    desk._notify(USER)
+        voice = signed(case.language, "") if media["media"] in ("voice", "audio") else None
+        return Outgoing([("op_media", {**base, **media, "caption": voice})],
+                        transcript_line(media))
+    return Refused("Only text, photos, documents, voice and video notes, audio, stickers and "
+                   "locations can be sent to the person.")
+
+
+async def relay_to_user(desk: OperatorDesk, case: Case, message: Message, user_id: int) -> None:
+    """Queue an operator's message for the person, signed as the hotline."""
+    done = desk.service.relay_to_user(case, user_id, outgoing_of(desk, case, message))
+    if isinstance(done, Refused):
+        await _reply(desk, message, done.reason)
 
 
 async def transfer_command(context: ContextTypes.DEFAULT_TYPE, desk: OperatorDesk, case: Case,
@@ -298,17 +173,8 @@ async def on_operator_edit(update: Update, context: ContextTypes.DEFAULT_TYPE) -
     if message is None or not message.text or message.text.startswith("/"):
         return
     case = _case_of(context, message)
-    if case is None or case.status == "closed":
-        return
-    desk = _desk(context)
-    parts = split_to_fit(message.text, signed_room(case.language))
-    # an edit too long for one message, signed, reaches the person as new messages
-    for part in parts:
-        desk.outbox.put(case.case_code, USER, "op_edit" if len(parts) == 1 else "op_text", {
-            "desk_message_id": message.message_id,
-            "text": signed(case.language, escape(part))}, case.priority)
-    desk.cases.add_transcript(case.case_code, "operator", f"(edited) {message.text}")
-    desk._notify(USER)
+    if case is not None:
+        _desk(context).service.edit_to_user(case, message.message_id, message.text)
 
 
 async def send_transcript(context: ContextTypes.DEFAULT_TYPE, desk: OperatorDesk, case: Case,
@@ -337,12 +203,13 @@ async def on_operator_button(update: Update, context: ContextTypes.DEFAULT_TYPE)
         await query.answer("This button is no longer valid.")
         return
     action = parts[1]
+    service = desk.service
     if action == "claim":
-        won = claim(desk, case, query.from_user.id)
+        won = service.claim(case, query.from_user.id)
         await query.answer("Claimed: you have this case." if won else
                            "Someone else already has this case.", show_alert=not won)
     elif action == "close":
-        done = close(desk, case, None)
+        done = service.close(case, None)
         await query.answer("Closed." if done else "Already closed.")
     elif action == "transfer":
         await query.answer()
@@ -364,13 +231,8 @@ async def on_operator_button(update: Update, context: ContextTypes.DEFAULT_TYPE)
                                        reply_markup=canned_markup(case.case_code))
     elif action == "send" and len(parts) == 4 and parts[3].isdecimal() \
             and int(parts[3]) < len(CANNED):
-        if case.status == "closed":
-            await query.answer("This case is closed.")
-            return
-        if case.status == "waiting":
-            claim(desk, case, query.from_user.id)
-        send_canned(desk, case, int(parts[3]))
-        await query.answer("Sent.")
+        sent = service.send_canned(case, int(parts[3]), query.from_user.id)
+        await query.answer(sent.reason if isinstance(sent, Refused) else "Sent.")
     else:
         await query.answer("This button is no longer valid.")
 

@@ -73,8 +73,8 @@ def transfer(desk: OperatorDesk, case: Case, target: str, note: str | None) -> t
         "Your chat was passed to the operators of {desk}, who can help you better. Your case "
         "code stays {code}; they see only what you agreed to share. Write here as before.")
         .format(desk=desk_name(target, case.language), code=case.case_code))}, case.priority)
-    desk._notify(DESK)
-    desk._notify(USER)
+    desk.notify(DESK)
+    desk.notify(USER)
     return True, f"Transferred to {desk_name(target, 'en')}. The person was told; this topic " \
         "is closed."
 

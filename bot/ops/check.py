@@ -155,7 +155,7 @@ async def check_telegram(settings: Settings) -> list[CheckResult]:
 
 async def _check_operator_chats(bot: Any, settings: Settings) -> list[CheckResult]:
     from hotline.desk import partner_desks
-    from hotline.telegram import check_operator_chat
+    from hotline.startup import check_operator_chat
 
     if settings.operator_chat_id is None:
         return [CheckResult("operators' chat", True,

@@ -27,11 +27,11 @@ from bot.reminders.pacing import BACKGROUND, Pacer
 from bot.reminders.sending import Delivery, Remember, send_reply
 from bot.reminders.store import iso_week
 from bot.reminders.topics import topic_label
-from bot.telegram.ratelimit import NO_RETRY
 from content.alerts import Alert
 from content.formatting import format_date
 from content.i18n import gettext_for
 from hotline.crypto import ChatIdCipher
+from sapar_core.retry import NO_RETRY
 
 logger = logging.getLogger(__name__)
 PREVIEW, SENDING, DONE, CANCELLED = "preview", "sending", "done", "cancelled"

@@ -9,7 +9,6 @@ moves on to other cases) sets NO_RETRY and gets the RetryAfter at once.
 from __future__ import annotations
 
 import asyncio
-import contextvars
 import logging
 from collections.abc import Callable, Coroutine
 from typing import Any
@@ -18,9 +17,9 @@ from telegram.error import RetryAfter
 from telegram.ext import AIORateLimiter
 
 from bot.reminders.pacing import note_foreground
+from sapar_core.retry import NO_RETRY
 
 logger = logging.getLogger(__name__)
-NO_RETRY: contextvars.ContextVar[bool] = contextvars.ContextVar("sapar_no_retry", default=False)
 
 
 class PerChatRateLimiter(AIORateLimiter):

@@ -15,7 +15,6 @@ from typing import Any
 from bot.dialogue import ConversationState, Incoming, Reply
 from bot.reminders.effects import apply_effects as apply_reminder_effects
 from bot.runtime import Runtime
-from bot.storage import erase_deleted
 from bot.web.handoff import WebHandoff
 from bot.web.inbox import Waiters
 from bot.web.security import clean_text, new_session_id
@@ -23,6 +22,7 @@ from bot.web.store import WebStore
 from content.i18n import gettext_for
 from nlu.intents import LANGUAGES
 from nlu.types import Parse
+from sapar_core.sqlite import erase_deleted
 
 logger = logging.getLogger(__name__)
 

@@ -11,6 +11,7 @@ from typing import Any
 from bot.dialogue import ConversationState
 from bot.telegram.desk import fallback_contacts
 from content.i18n import gettext_for
+from hotline.service import CaseOpened
 
 CHANNEL = "web"
 
@@ -34,7 +35,8 @@ class WebHandoff:
             state.handoff = None
             return False, (_("No hotline operator is connected to this bot right now.")
                            + "\n\n" + fallback_contacts(state.language, request.get("region")))
-        return self.desk.open_for(user_key, state, request, chat_enc=None, channel=CHANNEL)
+        result = self.desk.open_for(user_key, state, request, chat_enc=None, channel=CHANNEL)
+        return isinstance(result, CaseOpened), result.text
 
     def relay(self, user_key: str, state: ConversationState, text: str, message_id: int
               ) -> bool:

@@ -1,0 +1,2 @@
+"""What the bot and the hotline both need and neither owns: the SQLite clean-up after deletes,
+the Telegram retry flag. Nothing here imports bot/ or hotline/, so either side may import it."""
