@@ -97,9 +97,9 @@ with httpx.Client(base_url=url, timeout=10) as client:
     for language, expected, text in cases:
         reply = client.post("/model/parse", json={"text": text}).json()
         intent, confidence = reply["intent"]["name"], reply["intent"]["confidence"]
-        urgent = sum(r["confidence"] for r in reply.get("intent_ranking", [])
-                     if r["name"] == "urgent_danger")
-        from_rasa[text] = (intent, confidence, urgent)
+        ranking = reply.get("intent_ranking", [])
+        urgent = sum(r["confidence"] for r in ranking if r["name"] == "urgent_danger")
+        from_rasa[text] = (intent, confidence, urgent, sum(r["confidence"] for r in ranking))
         verdict = "ok" if intent == expected else "WRONG"
         if intent != expected:
             failures.append(f"/model/parse: {text!r} -> {intent}, expected {expected}")
@@ -133,11 +133,11 @@ for (language, expected, text), answer in zip(cases, answers, strict=True):
         failures.append(f"predict: {text!r} -> {intent}, expected {expected}")
     # Rasa is the ranking step of our pipeline: a one-sentence message keeps Rasa's top intent
     # and confidence unless our safety layer decided (urgency "now"/"weak"/"past"); with no
-    # danger sign, urgent_danger leaves Rasa's ranking and the rest is renormalised.
+    # danger sign, urgent_danger leaves Rasa's ranking (its top 10) and the rest is renormalised.
     decided_by_safety = answer.get("urgency", "none") != "none"
-    rasa_intent, rasa_confidence, rasa_urgent = from_rasa[text]
-    if rasa_intent != "urgent_danger" and rasa_urgent < 1:
-        rasa_confidence = rasa_confidence / (1 - rasa_urgent)
+    rasa_intent, rasa_confidence, rasa_urgent, ranked = from_rasa[text]
+    if rasa_intent != "urgent_danger" and 0 < rasa_urgent < ranked:
+        rasa_confidence = rasa_confidence / (ranked - rasa_urgent)
     if not decided_by_safety and (
         intent != rasa_intent or abs(confidence - rasa_confidence) > 0.001
     ):
