@@ -303,3 +303,12 @@ def settings_for_command() -> Settings | None:
     except SettingsError as error:
         print(f"configuration error: {error}", file=sys.stderr)
         return None
+
+
+def database_for_command(given: Path | None) -> Path | None:
+    """The database a command-line entry point works on: `--db` if given, else the settings'
+    (None, with the problem printed, when the settings cannot be loaded)."""
+    if given is not None:
+        return given
+    settings = settings_for_command()
+    return settings.database_path if settings is not None else None

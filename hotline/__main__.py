@@ -56,14 +56,11 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     if args.command == "broadcast":
         return int(args.handler(args))
-    db_path: Path = args.db
-    if db_path is None:
-        from bot.settings import settings_for_command
+    from bot.settings import database_for_command
 
-        settings = settings_for_command()
-        if settings is None:
-            return 2
-        db_path = settings.database_path
+    db_path = database_for_command(args.db)
+    if db_path is None:
+        return 2
     try:
         db = open_read_only(db_path)
     except StatsError as error:

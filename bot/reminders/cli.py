@@ -50,14 +50,11 @@ def run(args: argparse.Namespace, ask: Callable[[str], str] = input) -> int:
         for problem in error.problems:
             print(f"  - {problem}", file=sys.stderr)
         return 2
-    db_path: Path | None = args.db
-    if db_path is None:
-        from bot.settings import settings_for_command
+    from bot.settings import database_for_command
 
-        settings = settings_for_command()
-        if settings is None:
-            return 2
-        db_path = settings.database_path
+    db_path = database_for_command(args.db)
+    if db_path is None:
+        return 2
     try:
         db = open_database(db_path)
     except StorageError as error:
