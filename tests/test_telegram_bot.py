@@ -75,6 +75,23 @@ async def test_buttons_forged_data_and_media_get_clear_replies(tmp_path: Path, p
             assert sum("no longer valid" in t for t in texts) >= 2
 
 
+async def test_a_press_telegram_no_longer_lets_us_acknowledge_still_gets_its_answer(
+        tmp_path: Path, parser) -> None:
+    """A press replayed after a restart is older than Telegram keeps callback queries: the
+    acknowledgement is refused (400), and the person must still get the answer, no apology."""
+    chat = 9150
+    with FakeBotApi() as api:
+        async with running_bot(api, tmp_path, parser):
+            api.push_update(text_update(chat, "/start en"))
+            await wait_for(api, lambda c: len(sent_to(c, chat)) >= 2)
+            api.fail("answerCallbackQuery", "400")
+            api.push_update(button_update(chat, "topic:stay_rule"))
+            expected = first_line(get_answer("stay_rule", "en").short)
+            calls = await wait_for(api, lambda c: any(expected in t for t in texts_to(c, chat)))
+            assert [c.method for c in calls].count("answerCallbackQuery!400") == 1
+            assert not any("something went wrong" in t for t in texts_to(calls, chat))
+
+
 async def test_groups_and_channels_are_ignored(tmp_path: Path, parser) -> None:
     with FakeBotApi() as api:
         async with running_bot(api, tmp_path, parser):

@@ -159,6 +159,7 @@ def build_application(runtime: Runtime, *, updater: bool = True, rate_limiter: b
     application = builder.build()
     if isinstance(application.bot, ScreeningBot):
         application.bot.set_quarantine(Quarantine(runtime.db, settings.secret_key).put)
+        application.bot.set_update_store(queue.store)
     from hotline.chats import operator_chats
 
     sent_log = SentLog(runtime.db, runtime.pseudonymizer.user_key)

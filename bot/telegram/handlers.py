@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 
-from telegram import Message, Update
+from telegram import CallbackQuery, Message, Update
 from telegram.error import TelegramError, TimedOut
 
 from bot.dialogue import Incoming
@@ -115,9 +115,22 @@ async def on_button(update: Update, context: SaparContext) -> None:
     chat = update.effective_chat
     if query is None or chat is None or chat.type != "private":
         return  # operators' buttons are handled by the hotline
-    await query.answer()
-    data = query.data if isinstance(query.data, str) else None
-    await _answer(update, context, Incoming(action=data or "invalid"))
+    # the spinner on the button stops while the answer is prepared, not one round trip before
+    answering = asyncio.create_task(_stop_spinner(query))
+    try:
+        data = query.data if isinstance(query.data, str) else None
+        await _answer(update, context, Incoming(action=data or "invalid"))
+    finally:
+        await answering
+
+
+async def _stop_spinner(query: CallbackQuery) -> None:
+    """Answer the callback query; a refusal (a query older than Telegram keeps, after a
+    restart) must not cost the person the answer itself."""
+    try:
+        await query.answer()
+    except TelegramError as error:
+        logger.info("callback query not answered (%s)", type(error).__name__)
 
 
 async def on_media(update: Update, context: SaparContext) -> None:

@@ -56,24 +56,39 @@ class Inbox:
 
     def put(self, update_id: int, payload: dict[str, Any]) -> bool:
         """Commit one received update; False when its id was received before (a repeat)."""
-        sealed = self._fernet.encrypt(json.dumps(payload, ensure_ascii=False,
-                                                 default=str).encode()).decode()
-        cursor = self.db.execute(
-            "INSERT INTO inbox (update_id, payload_enc, received_at) VALUES (?, ?, ?) "
-            "ON CONFLICT(update_id) DO NOTHING", [update_id, sealed, _now()])
-        self._puts += 1
-        if self._puts % PURGE_EVERY == 0:
-            self.purge()
-        return cursor.rowcount == 1
+        return self.put_many([(update_id, payload)])[update_id]
+
+    def put_many(self, updates: list[tuple[int, dict[str, Any]]]) -> dict[int, bool]:
+        """Commit a getUpdates batch in one transaction; say of each id whether it is new."""
+        new: dict[int, bool] = {}
+        received = _now()
+        with self.db.atomic():
+            for update_id, payload in updates:
+                sealed = self._fernet.encrypt(json.dumps(payload, ensure_ascii=False,
+                                                         default=str).encode()).decode()
+                cursor = self.db.execute(
+                    "INSERT INTO inbox (update_id, payload_enc, received_at) VALUES (?, ?, ?) "
+                    "ON CONFLICT(update_id) DO NOTHING", [update_id, sealed, received])
+                new[update_id] = cursor.rowcount == 1
+                self._puts += 1
+                if self._puts % PURGE_EVERY == 0:
+                    self.purge()
+        return new
 
     def done(self, update_id: int, also: Callable[[Database], None] | None = None) -> None:
         """Mark an update handled and blank its contents; `also` writes in the same commit
         (what the update's handlers left to store, e.g. the ids /hide needs)."""
+        self.done_many([(update_id, also)])
+
+    def done_many(self, finished: list[tuple[int, Callable[[Database], None] | None]]) -> None:
+        """Mark several handled updates done in one commit (each with what it left to store)."""
+        at = _now()
         with self.db.atomic():
-            self.db.execute("UPDATE inbox SET payload_enc = NULL, done_at = ? "
-                            "WHERE update_id = ?", [_now(), update_id])
-            if also is not None:
-                also(self.db)
+            for update_id, also in finished:
+                self.db.execute("UPDATE inbox SET payload_enc = NULL, done_at = ? "
+                                "WHERE update_id = ?", [at, update_id])
+                if also is not None:
+                    also(self.db)
 
     def pending(self) -> list[dict[str, Any]]:
         """Return the updates received but not handled, oldest first (decrypted)."""
@@ -108,6 +123,10 @@ class InboxQueue(asyncio.Queue[object]):
         super().__init__()
         self.inbox = inbox
         self.worker = worker
+        self._stored: dict[int, bool] = {}  # update id -> new? (committed with its batch)
+        self._done_marks: list[tuple[int, Callable[[Database], None] | None,
+                                   asyncio.Future[None]]] = []
+        self._finisher: asyncio.Task[None] | None = None
 
     async def _db(self, function: Callable[..., T], *args: Any) -> T:
         if self.worker is None:
@@ -121,20 +140,36 @@ class InboxQueue(asyncio.Queue[object]):
         waits and tries again: Telegram is not told we have the update meanwhile.
         """
         if self.inbox is not None and isinstance(item, Update):
-            delay = 0.1
-            while True:
-                try:
-                    new = await self._db(self.inbox.put, item.update_id, item.to_dict())
-                    break
-                except sqlite3.OperationalError as error:
-                    logger.warning("update %s cannot be stored yet (%s): trying again in "
-                                   "%.1f s", item.update_id, error, delay)
-                    await asyncio.sleep(delay)
-                    delay = min(delay * 2, 5.0)
+            new = self._stored.pop(item.update_id, None)
+            if new is None:  # not polled (a webhook's update): stored on its own
+                new = (await self.store([item]))[item.update_id]
             if not new:
                 logger.info("update %s was received before: dropped", item.update_id)
                 return
         await super().put(item)
+
+    async def store(self, updates: tuple[Update, ...] | list[Update]) -> dict[int, bool]:
+        """Commit a batch of received updates in one transaction (the bot calls this with each
+        getUpdates answer, before the Updater queues them); return which ids are new.
+
+        While the database cannot be written (locked by another process, a full disk) this
+        waits and tries again: Telegram is not told we have the updates meanwhile.
+        """
+        if self.inbox is None or not updates:
+            return {}
+        batch = [(update.update_id, update.to_dict()) for update in updates]
+        delay = 0.1
+        while True:
+            try:
+                new = await self._db(self.inbox.put_many, batch)
+                break
+            except sqlite3.OperationalError as error:
+                logger.warning("%s update(s) cannot be stored yet (%s): trying again in "
+                               "%.1f s", len(batch), error, delay)
+                await asyncio.sleep(delay)
+                delay = min(delay * 2, 5.0)
+        self._stored.update(new)
+        return new
 
     async def replay(self, application: Application) -> int:
         """Queue the updates left pending by the last run (before polling starts)."""
@@ -151,9 +186,32 @@ class InboxQueue(asyncio.Queue[object]):
                    ) -> None:
         """Mark an update handled (the update processor awaits this after its handlers);
         `also` is written in the same commit."""
-        if self.inbox is not None and isinstance(update, Update):
-            try:
-                await self._db(self.inbox.done, update.update_id, also)
-            except sqlite3.Error as error:  # it stays pending: handled again after a restart
-                logger.warning("update %s could not be marked done (%s)", update.update_id,
-                               error)
+        if self.inbox is None or not isinstance(update, Update):
+            return
+        finished = asyncio.get_running_loop().create_future()
+        self._done_marks.append((update.update_id, also, finished))
+        if self._finisher is None:
+            self._finisher = asyncio.create_task(self._finish())
+        await finished
+
+    async def _finish(self) -> None:
+        """Commit the "done" marks gathered meanwhile, one transaction per round (a group
+        commit: the updates finished while the last commit ran share the next one)."""
+        try:
+            while self._done_marks:
+                batch, self._done_marks = self._done_marks, []
+                try:
+                    await self._db(self.inbox.done_many, [(uid, also) for uid, also, _ in batch])
+                except Exception as error:  # they stay pending: handled again after a restart
+                    logger.warning("%s update(s) could not be marked done (%s)", len(batch),
+                                   type(error).__name__)
+                finally:
+                    for _, _, finished in batch:
+                        if not finished.done():
+                            finished.set_result(None)
+        finally:
+            self._finisher = None
+            for _, _, finished in self._done_marks:  # cancelled (shutdown): they stay pending
+                if not finished.done():
+                    finished.set_result(None)
+            self._done_marks = []

@@ -11,12 +11,15 @@ and no handler sees it.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from telegram import Update
 from telegram._utils.defaultvalue import DefaultValue
 from telegram.ext import ApplicationBuilder, ExtBot
+from telegram.request import BaseRequest
+
+from bot.telegram.transport import AiohttpRequest
 
 logger = logging.getLogger(__name__)
 Quarantiner = Callable[[int | None, Any, BaseException], None]
@@ -48,12 +51,26 @@ def screen_updates(bot: Any, raw: list[Any], quarantine: Quarantiner | None) -> 
 class ScreeningBot(ExtBot):
     """An ExtBot whose getUpdates skips (and quarantines) updates it cannot parse."""
 
-    __slots__ = ("quarantine", "sent_hook")
+    __slots__ = ("quarantine", "sent_hook", "update_store")
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.set_quarantine(None)
         self.set_sent_hook(None)
+        self.set_update_store(None)
+
+    def set_update_store(self, store: Callable[[tuple[Update, ...]], Awaitable[Any]] | None
+                         ) -> None:
+        """Say what commits each getUpdates batch before the Updater queues it (the durable
+        inbox: one transaction per batch instead of one per update)."""
+        with self._unfrozen():
+            self.update_store = store
+
+    async def get_updates(self, *args: Any, **kwargs: Any) -> tuple[Update, ...]:
+        updates = await super().get_updates(*args, **kwargs)
+        if self.update_store is not None and updates:
+            await self.update_store(updates)
+        return updates
 
     def set_sent_hook(self, hook: Callable[[str, Any, Any], None] | None) -> None:
         """Say who learns of each accepted request (hotline.sentlog records messages for /hide)."""
@@ -75,7 +92,22 @@ class ScreeningBot(ExtBot):
 
 
 class ScreeningApplicationBuilder(ApplicationBuilder):
-    """The ApplicationBuilder, building a ScreeningBot instead of an ExtBot."""
+    """The ApplicationBuilder, building a ScreeningBot (on bot.telegram.transport's aiohttp
+    client) instead of an ExtBot on httpx."""
+
+    def _build_request(self, get_updates: bool) -> BaseRequest:
+        prefix = "_get_updates_" if get_updates else "_"
+        given = getattr(self, f"{prefix}request")
+        if not isinstance(given, DefaultValue):
+            return given
+        timeouts = {name: getattr(self, f"{prefix}{name}_timeout")
+                    for name in ("connect", "read", "write", "pool")}
+        pool = DefaultValue.get_value(getattr(self, f"{prefix}connection_pool_size"))
+        return AiohttpRequest(
+            connection_pool_size=pool or (1 if get_updates else 256),
+            proxy=DefaultValue.get_value(getattr(self, f"{prefix}proxy")) or None,
+            **{f"{name}_timeout": value for name, value in timeouts.items()
+               if not isinstance(value, DefaultValue)})
 
     def _build_ext_bot(self) -> ExtBot:
         # python-telegram-bot's own _build_ext_bot (22.x), with the bot class swapped
