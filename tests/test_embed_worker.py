@@ -10,7 +10,7 @@ import numpy as np
 
 from nlu.embed_worker import (
     EmbeddingWorker,
-    helpers_running,
+    LoadProbe,
     quiet_minute,
     runnable_now,
     team_size,
@@ -104,16 +104,71 @@ def test_an_engine_without_an_openmp_setter_keeps_one_thread() -> None:
     assert worker.calls_by_team == {1: 1}
 
 
-def test_only_the_openmp_helpers_of_this_process_are_discounted(tmp_path: Path) -> None:
-    """Running threads that are not Python threads (OpenMP's) are our own last embedding;
-    a running Python thread of ours (the event loop answering someone) is real work."""
-    tasks = tmp_path / "task"
-    me = threading.get_native_id()
-    for tid, state in ((101, "R"), (102, "S"), (103, "R"), (104, "D"), (me, "R")):
-        (tasks / str(tid)).mkdir(parents=True)
-        (tasks / str(tid) / "stat").write_text(f"{tid} (python (x)) {state} 1 2 3\n")
-    assert helpers_running(tasks) == 2  # the ")" inside the name does not confuse it
-    assert helpers_running(tmp_path / "missing") == 0
+class FakeProc:
+    """/proc/loadavg and /proc/self/task for LoadProbe: threads with a state and CPU time."""
+
+    def __init__(self, root: Path) -> None:
+        self.loadavg = root / "loadavg"
+        self.tasks = root / "task"
+        self.now = 100.0
+
+    def set(self, runnable: int, threads: dict[int, tuple[str, float]]) -> None:
+        """`runnable` machine-wide; each thread's state letter and CPU seconds so far."""
+        self.loadavg.write_text(f"0.9 0.8 0.7 {runnable}/120 999\n")
+        for tid, (state, seconds) in threads.items():
+            (self.tasks / str(tid)).mkdir(parents=True, exist_ok=True)
+            (self.tasks / str(tid) / "stat").write_text(f"{tid} (python (x)) {state} 1 2 3\n")
+            (self.tasks / str(tid) / "schedstat").write_text(f"{int(seconds * 1e9)} 0 1\n")
+
+
+ASKING, LOOP, WORKER, HELPER = 11, 10, 12, 13  # tids: an executor thread, the event loop ...
+
+
+def _probe(proc: FakeProc) -> LoadProbe:
+    probe = LoadProbe(proc.tasks, proc.loadavg, python_threads=lambda: {ASKING, LOOP, WORKER},
+                      clock=lambda: proc.now)
+    probe.ignored.add(WORKER)
+    return probe
+
+
+def test_openmp_helpers_spinning_after_our_last_embedding_count_as_nobody(
+        tmp_path: Path) -> None:
+    proc = FakeProc(tmp_path)
+    probe = _probe(proc)
+    # the asking thread and the helper are running (the ")" in the name does not confuse it)
+    proc.set(2, {ASKING: ("R", 1.0), LOOP: ("S", 5.0), WORKER: ("S", 9.0), HELPER: ("R", 9.0)})
+    assert probe(ASKING) == 1
+    assert team_size(2, probe(ASKING)) == 2
+
+
+def test_an_event_loop_busy_answering_others_keeps_the_second_core(tmp_path: Path) -> None:
+    proc = FakeProc(tmp_path)
+    probe = _probe(proc)
+    proc.set(1, {ASKING: ("R", 1.0), LOOP: ("S", 5.0), WORKER: ("S", 9.0)})
+    probe(ASKING)
+    # 100 ms later the loop used 80 ms of CPU, though it sleeps at this very moment
+    proc.now += 0.1
+    proc.set(1, {ASKING: ("R", 1.01), LOOP: ("S", 5.08), WORKER: ("S", 9.09)})
+    assert probe(ASKING) == 2
+    assert team_size(2, probe(ASKING)) == 1
+
+
+def test_a_loop_that_only_handed_the_parse_over_is_no_load(tmp_path: Path) -> None:
+    proc = FakeProc(tmp_path)
+    probe = _probe(proc)
+    proc.set(2, {ASKING: ("R", 1.0), LOOP: ("R", 5.0), WORKER: ("S", 9.0)})
+    probe(ASKING)
+    proc.now += 0.5  # 10 ms of loop CPU in half a second; running right now all the same
+    proc.set(2, {ASKING: ("R", 1.0), LOOP: ("R", 5.01), WORKER: ("S", 9.3)})
+    assert team_size(2, probe(ASKING)) == 2
+
+
+def test_another_program_running_now_takes_the_second_core(tmp_path: Path) -> None:
+    proc = FakeProc(tmp_path)
+    probe = _probe(proc)
+    proc.set(2, {ASKING: ("R", 1.0), LOOP: ("S", 5.0)})  # two runnable: us and someone else
+    assert team_size(2, probe(ASKING)) == 1
+    assert LoadProbe(tmp_path / "none", tmp_path / "none")() is None
 
 
 def test_a_machine_idle_for_a_minute_takes_one_other_task_for_a_passing_one(
