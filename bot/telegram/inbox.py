@@ -142,22 +142,24 @@ class InboxQueue(asyncio.Queue[object]):
         if self.inbox is not None and isinstance(item, Update):
             new = self._stored.pop(item.update_id, None)
             if new is None:  # not polled (a webhook's update): stored on its own
-                new = (await self.store([item]))[item.update_id]
+                new = (await self.store([item.to_dict()]))[item.update_id]
             if not new:
                 logger.info("update %s was received before: dropped", item.update_id)
                 return
         await super().put(item)
 
-    async def store(self, updates: tuple[Update, ...] | list[Update]) -> dict[int, bool]:
-        """Commit a batch of received updates in one transaction (the bot calls this with each
-        getUpdates answer, before the Updater queues them); return which ids are new.
+    async def store(self, updates: list[dict[str, Any]]) -> dict[int, bool]:
+        """Commit a batch of received updates (their JSON objects) in one transaction: the bot
+        calls this with each getUpdates answer, before the Updater queues them. Return which
+        ids are new.
 
         While the database cannot be written (locked by another process, a full disk) this
         waits and tries again: Telegram is not told we have the updates meanwhile.
         """
         if self.inbox is None or not updates:
             return {}
-        batch = [(update.update_id, update.to_dict()) for update in updates]
+        batch = [(update["update_id"], update) for update in updates
+                 if isinstance(update.get("update_id"), int)]
         delay = 0.1
         while True:
             try:

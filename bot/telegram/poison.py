@@ -51,25 +51,28 @@ def screen_updates(bot: Any, raw: list[Any], quarantine: Quarantiner | None) -> 
 class ScreeningBot(ExtBot):
     """An ExtBot whose getUpdates skips (and quarantines) updates it cannot parse."""
 
-    __slots__ = ("quarantine", "sent_hook", "update_store")
+    __slots__ = ("_polled", "quarantine", "sent_hook", "update_store")
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.set_quarantine(None)
         self.set_sent_hook(None)
         self.set_update_store(None)
+        with self._unfrozen():
+            self._polled: list[dict[str, Any]] = []
 
-    def set_update_store(self, store: Callable[[tuple[Update, ...]], Awaitable[Any]] | None
+    def set_update_store(self, store: Callable[[list[dict[str, Any]]], Awaitable[Any]] | None
                          ) -> None:
-        """Say what commits each getUpdates batch before the Updater queues it (the durable
-        inbox: one transaction per batch instead of one per update)."""
+        """Say what commits each getUpdates batch (as received: the JSON objects) before the
+        Updater queues it: the durable inbox, one transaction per batch."""
         with self._unfrozen():
             self.update_store = store
 
     async def get_updates(self, *args: Any, **kwargs: Any) -> tuple[Update, ...]:
         updates = await super().get_updates(*args, **kwargs)
-        if self.update_store is not None and updates:
-            await self.update_store(updates)
+        polled, self._polled = self._polled, []
+        if self.update_store is not None and polled:
+            await self.update_store(polled)
         return updates
 
     def set_sent_hook(self, hook: Callable[[str, Any, Any], None] | None) -> None:
@@ -85,7 +88,8 @@ class ScreeningBot(ExtBot):
     async def _post(self, endpoint: str, data: Any = None, *args: Any, **kwargs: Any) -> Any:
         result = await super()._post(endpoint, data, *args, **kwargs)
         if endpoint == "getUpdates" and isinstance(result, list):
-            return screen_updates(self, result, self.quarantine)
+            self._polled = screen_updates(self, result, self.quarantine)
+            return self._polled
         if self.sent_hook is not None:
             self.sent_hook(endpoint, data, result)
         return result
