@@ -100,7 +100,8 @@ class CompactTfidf:
 
     def transform_one(self, text: str) -> SparseRow:
         """TF-IDF of one text as (indices, values), l2-normalised."""
-        counts = Counter(self.vocabulary[g] for g in self.grams(text) if g in self.vocabulary)
+        counts: Counter[int | None] = Counter(map(self.vocabulary.get, self.grams(text)))
+        counts.pop(None, None)  # n-grams outside the vocabulary
         if not counts:
             return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float64)
         indices = np.fromiter(counts.keys(), dtype=np.int64, count=len(counts))
