@@ -85,10 +85,15 @@ class Inbox:
         at = _now()
         with self.db.atomic():
             for update_id, also in finished:
-                self.db.execute("UPDATE inbox SET payload_enc = NULL, done_at = ? "
-                                "WHERE update_id = ?", [at, update_id])
-                if also is not None:
-                    also(self.db)
+                try:
+                    with self.db.atomic():  # a savepoint: one failing entry spoils no other
+                        self.db.execute("UPDATE inbox SET payload_enc = NULL, done_at = ? "
+                                        "WHERE update_id = ?", [at, update_id])
+                        if also is not None:
+                            also(self.db)
+                except sqlite3.IntegrityError as error:  # it stays pending
+                    logger.warning("update %s could not be marked done (%s)", update_id,
+                                   type(error).__name__)
 
     def pending(self) -> list[dict[str, Any]]:
         """Return the updates received but not handled, oldest first (decrypted)."""
