@@ -28,16 +28,6 @@ HOTLINE_TO_BOT_ALLOWED: dict[tuple[str, str], str] = {
         "the CLI composes the weekly report with the reminders' and alerts' counts",
 }
 
-# the modules of one strongly connected component: why they still import each other
-CYCLES_ALLOWED: dict[frozenset[str], str] = {
-    frozenset({"bot.dialogue.answers", "bot.dialogue.flows", "bot.dialogue.flows.find_help",
-               "bot.dialogue.flows.stay", "bot.dialogue.urgent"}):
-        "urgent is a flow in all but name and borrows find_help's country names (review 1.5)",
-    frozenset({"bot.reminders.schedule", "bot.reminders.store"}):
-        "the store computes the next send time with the schedule, the schedule reads the store",
-}
-
-
 def _modules() -> dict[str, tuple[Path, bool]]:
     """Return every module by dotted name: (its file, whether it is a package's __init__)."""
     found: dict[str, tuple[Path, bool]] = {}
@@ -166,12 +156,9 @@ def test_no_hotline_module_imports_the_bot() -> None:
 
 
 def test_no_import_cycles() -> None:
-    """No modules import each other, apart from the listed cycles (which may only shrink)."""
-    found = set(_cycles(_graph(with_typing=False)))
-    new = sorted(sorted(cycle) for cycle in found - set(CYCLES_ALLOWED))
-    stale = sorted(sorted(cycle) for cycle in set(CYCLES_ALLOWED) - found)
-    assert not new, f"import cycles: {new}"
-    assert not stale, f"gone, remove from CYCLES_ALLOWED: {stale}"
+    """No modules import each other, not even through a chain or a function-level import."""
+    found = sorted(sorted(cycle) for cycle in _cycles(_graph(with_typing=False)))
+    assert not found, f"import cycles: {found}"
 
 
 def test_cycle_finder_finds_a_cycle() -> None:

@@ -11,7 +11,7 @@ from datetime import UTC, datetime
 from telegram import Bot
 
 from bot.reminders.pacing import BACKGROUND, Pacer
-from bot.reminders.schedule import due_now, local_day, sending_hours
+from bot.reminders.schedule import due_now, local_day, reminded_up_to, sending_hours
 from bot.reminders.sending import Delivery, Remember, send_reply
 from bot.reminders.store import ReminderStore, forget_person, iso_week
 from bot.reminders.texts import reminder_reply
@@ -71,7 +71,7 @@ class ReminderWorker:
         if not sending_hours(moment):
             return 0
         sent = 0
-        for reminder in self.store.up_to(today):
+        for reminder in self.store.due_by(reminded_up_to(today)):
             left, settles = due_now(reminder, today)
             if left is None:
                 continue
