@@ -77,6 +77,7 @@ class OperatorDesk:
         assert settings.operator_chat_id is not None
         self.runtime = runtime
         self.settings = settings
+        self.db = runtime.db  # the event loop's connection (the rating, retention)
         self.cases = CaseStore(runtime.db)
         self.outbox = Outbox(runtime.db)
         self.cipher = ChatIdCipher(settings.secret_key)
@@ -464,5 +465,5 @@ class OperatorDesk:
         purged = self.cases.purge_expired(self.settings.retention_days)
         self.outbox.purge_sent()
         if purged:
-            erase_deleted(self.runtime.db)
+            erase_deleted(self.db)
             logger.info("retention: deleted the messages of %s closed case(s)", purged)

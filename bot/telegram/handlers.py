@@ -49,7 +49,7 @@ async def _carry_out_effects(context: SaparContext, chat_id: int, result: TurnRe
             await hide_recent(context, chat_id, result.state.language)
         elif effect.kind == "forget":
             await desk.forget(context, result.user_key, result.erased)  # operators' notice
-            context.bot_data["sent_log"].forget(result.user_key)  # /hide's ids too
+            context.bot_data.sent_log.forget(result.user_key)  # /hide's ids too
             context.chat_data.clear()
             context.drop_session()
         elif effect.kind == "handoff":
@@ -65,7 +65,7 @@ async def hide_recent(context: SaparContext, chat_id: int, language: str) -> Non
     checked; the ids are kept per pseudonym in the database (hotline.sentlog)."""
     from hotline.sentlog import hide_chat
 
-    await hide_chat(context.bot, context.bot_data["sent_log"], chat_id, language)
+    await hide_chat(context.bot, context.bot_data.sent_log, chat_id, language)
 
 
 async def _answer(update: Update, context: SaparContext, incoming: Incoming) -> None:
