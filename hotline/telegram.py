@@ -22,6 +22,7 @@ from hotline.chats import MAIN, operator_chats
 from hotline.context import HotlineContext, private_button
 from hotline.desk import OperatorDesk
 from hotline.media import media_of, transcript_line
+from hotline.notices import send_notice
 from hotline.service import Outgoing, Refused, signed
 from hotline.transfer import desk_name, desks_text, since_transfer, transfer
 
@@ -247,9 +248,9 @@ async def on_file_choice(update: Update, context: HotlineContext) -> None:
     session = context.session
     valid = len(parts) == 3 and parts[1] in ("send", "drop") and parts[2].isdecimal()
     row = int(parts[2][:18]) if valid else -1
-    await context.bot_data.desk.file_choice(context, chat_id, session.user_key,
-                                            session.state.language, row,
-                                            valid and parts[1] == "send")
+    notice = context.bot_data.desk.file_choice(session.user_key, session.state.language, row,
+                                               valid and parts[1] == "send")
+    await send_notice(context.bot, chat_id, notice)
 
 
 def desk_chat_ids(desk: OperatorDesk) -> frozenset[int]:

@@ -16,6 +16,7 @@ from bot.telegram.context import SaparContext
 from bot.telegram.outgoing import REMEMBERED_MESSAGES, remember, send_to_person
 from bot.telegram.render import keyboard, split_text
 from content.i18n import gettext_for
+from hotline.notices import Notice, send_notice
 
 logger = logging.getLogger(__name__)
 __all__ = ["REMEMBERED_MESSAGES", "remember"]  # kept importable from here
@@ -54,7 +55,8 @@ async def _carry_out_effects(context: SaparContext, chat_id: int, result: TurnRe
             context.drop_session()
         elif effect.kind == "handoff":
             session = await context.load_session()
-            await desk.open_case(context, chat_id, result.user_key, session.state, effect.data)
+            opened = desk.open_case(chat_id, result.user_key, session.state, effect.data)
+            await send_notice(context.bot, chat_id, Notice(opened.text, html=True))
             await context.in_db_thread(context.turns.save, session)  # the hand-off status
         elif effect.kind == "end_handoff":
             await desk.close_by_user(context, result.user_key)
@@ -102,11 +104,22 @@ async def on_text(update: Update, context: SaparContext) -> None:
 
     if await take_comment(context, message):  # the comment after "did this help?"
         return
-    session = await context.load_session()
-    if session.state.handoff and await context.desk.relay_from_user(
-            context, message, session.user_key, session.state):
+    if await _to_the_desk(context, message):
         return
     await _answer(update, context, Incoming(text=message.text))
+
+
+async def _to_the_desk(context: SaparContext, message: Message) -> bool:
+    """During a hand-off, give the message to the desk and send what it has to say; False
+    when the desk did not take it (no open case, or a kind it does not relay)."""
+    session = await context.load_session()
+    if not session.state.handoff:
+        return False
+    taken = context.desk.relay_from_user(message, session.user_key, session.state)
+    if taken is None:
+        return False
+    await send_notice(context.bot, message.chat_id, taken.notice)
+    return True
 
 
 async def on_button(update: Update, context: SaparContext) -> None:
@@ -127,9 +140,7 @@ async def on_media(update: Update, context: SaparContext) -> None:
     chat = update.effective_chat
     assert message is not None and chat is not None
     remember(context, message.message_id)
-    session = await context.load_session()
-    if session.state.handoff and await context.desk.relay_from_user(
-            context, message, session.user_key, session.state):
+    if await _to_the_desk(context, message):
         return
     await _answer(update, context, Incoming(media=media_kind(message)))
 
