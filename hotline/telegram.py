@@ -29,8 +29,8 @@ from hotline.transfer import desk_name, desks_text, since_transfer, transfer
 logger = logging.getLogger(__name__)
 
 
-def _desk(context: ContextTypes.DEFAULT_TYPE) -> OperatorDesk:
-    return context.bot_data.desk  # BotServices (hotline.context.HotlineServices)
+def _desk(context: HotlineContext) -> OperatorDesk:
+    return context.bot_data.desk
 
 
 def _case_of(context: ContextTypes.DEFAULT_TYPE, message: Message) -> Case | None:
