@@ -8,6 +8,7 @@ COPY bot bot
 COPY content content
 COPY hotline hotline
 COPY sapar_core sapar_core
+COPY sapar_cli sapar_cli
 COPY nlu nlu
 COPY bench bench
 COPY deploy/image.sh deploy/image.sh

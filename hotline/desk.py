@@ -11,7 +11,7 @@ from html import escape
 from typing import Any, Protocol
 
 from sqlite_utils import Database
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message
+from telegram import Message
 from telegram.error import TelegramError
 from telegram.ext import Application, ContextTypes
 
@@ -26,6 +26,7 @@ from hotline.files import IMAGE_MIME_TYPES
 from hotline.hours import within_office_hours
 from hotline.media import KIND as MEDIA_KIND
 from hotline.media import media_of, transcript_line
+from hotline.notices import Notice, Taken
 from hotline.outbox import DESK, USER, Outbox
 from hotline.relay import RelayWorker
 from hotline.reminders import person_wrote, remind_desk
@@ -48,6 +49,22 @@ def choose_desk(default_chat_id: int, region: str | None) -> int:
     chats = chats_module.operator_chats(default_chat_id)
     assert chats is not None
     return chats.route(region)
+
+
+def ask_before_sending(language: str, row: int, *, location: bool = False) -> Notice:
+    """Ask the person before a held file (it may name them) or their location (it shows where
+    they are) goes to the operators as it is."""
+    _ = gettext_for(language)
+    if location:
+        text, send = _(
+            "Your location shows where you are. Send it to the operator? Only do this if you "
+            "want them to know where you are."), _("Send my location")
+    else:
+        text, send = _(
+            "The file itself will be sent to the operator as it is. It may contain your name "
+            "or other details about you (for example as the author of a document). Send it?"
+        ), _("Send the file")
+    return Notice(text, ((send, f"hlfile:send:{row}"), (_("Do not send"), f"hlfile:drop:{row}")))
 
 
 class DeskHost(Protocol):
@@ -77,6 +94,7 @@ class OperatorDesk:
         assert settings.operator_chat_id is not None
         self.runtime = runtime
         self.settings = settings
+        self.db = runtime.db  # the event loop's connection (the rating, retention)
         self.cases = CaseStore(runtime.db)
         self.outbox = Outbox(runtime.db)
         self.cipher = ChatIdCipher(settings.secret_key)
@@ -144,13 +162,11 @@ class OperatorDesk:
 
     # ----- user side ------------------------------------------------------------------------
 
-    async def open_case(self, context: ContextTypes.DEFAULT_TYPE, chat_id: int, user_key: str,
-                        state: PersonState, request: dict[str, Any]) -> bool:
-        """Open a case (or reuse the open one) and tell the person what happens next."""
-        result = self.open_for(user_key, state, request, chat_enc=self.cipher.encrypt(chat_id))
-        await context.bot.send_message(chat_id, result.text, parse_mode="HTML",
-                                       disable_web_page_preview=True)
-        return isinstance(result, CaseOpened)
+    def open_case(self, chat_id: int, user_key: str, state: PersonState,
+                  request: dict[str, Any]) -> CaseOpened | Unavailable:
+        """Open a case (or reuse the open one) for a Telegram chat; the result carries what
+        to tell the person (the Telegram layer sends it)."""
+        return self.open_for(user_key, state, request, chat_enc=self.cipher.encrypt(chat_id))
 
     def open_for(self, user_key: str, state: PersonState, request: dict[str, Any], *,
                  chat_enc: str | None, channel: str = "telegram") -> CaseOpened | Unavailable:
@@ -215,23 +231,25 @@ class OperatorDesk:
                         "urgent")
         self.notify(DESK)
 
-    async def relay_from_user(self, context: ContextTypes.DEFAULT_TYPE, message: Message,
-                              user_key: str, state: PersonState) -> bool:
-        """Queue a copy of the user's message for their case (text, photo or document)."""
+    def relay_from_user(self, message: Message, user_key: str, state: PersonState
+                        ) -> Taken | None:
+        """Queue a copy of the user's message for their case (text, media, a file or a
+        location held for their yes); None when there is no case or the kind is not relayed
+        (the dialogue answers it then)."""
         case = self.cases.open_for_user(user_key)
         if case is None:
             state.handoff = None
-            return False
+            return None
         if self.outbox.has_user_message(case.case_code, message.message_id):
-            return True  # the same update delivered again after a restart
+            return Taken()  # the same update delivered again after a restart
         if not self._within_rate(case.case_code):
-            if case.case_code not in self._slowed:
-                self._slowed.add(case.case_code)
-                _ = gettext_for(state.language)
-                await context.bot.send_message(message.chat_id, _(
-                    "You are writing faster than the operator can read. Your earlier messages "
-                    "were passed on; please wait a minute, then send the rest again."))
-            return True
+            if case.case_code in self._slowed:
+                return Taken()
+            self._slowed.add(case.case_code)
+            _ = gettext_for(state.language)
+            return Taken(Notice(_(
+                "You are writing faster than the operator can read. Your earlier messages "
+                "were passed on; please wait a minute, then send the rest again.")))
         base = {"user_message_id": message.message_id}
         if message.reply_to_message is not None:
             base["reply_to_user_message_id"] = message.reply_to_message.message_id
@@ -248,9 +266,7 @@ class OperatorDesk:
                 self.cases.add_transcript(case.case_code, "user", line)
                 row = self.outbox.put(case.case_code, DESK, kind, payload, case.priority,
                                       held=True)
-                await self.ask_before_sending_file(context, message.chat_id, state.language,
-                                                   row)
-                return True
+                return Taken(ask_before_sending(state.language, row))
         elif (media := media_of(message)) is not None:
             payload, kind, line = {**base, **media}, MEDIA_KIND, transcript_line(media)
         elif message.location is not None:  # it identifies the person: only after a button
@@ -258,19 +274,16 @@ class OperatorDesk:
             row = self.outbox.put(case.case_code, DESK, MEDIA_KIND, {
                 **base, "media": "location", "sealed": self.sealer.seal(place)},
                 case.priority, held=True)  # never readable in the database
-            await self.ask_before_sending_location(context, message.chat_id, state.language,
-                                                   row)
-            return True
+            return Taken(ask_before_sending(state.language, row, location=True))
         elif message.contact is not None:
             _ = gettext_for(state.language)
-            await context.bot.send_message(message.chat_id, _(
+            return Taken(Notice(_(
                 "I did not pass the contact card on: it would show the operator a name and a "
                 "phone number. If you want to give a number, type only what you choose to "
-                "share."))
-            return True
+                "share.")))
         else:
-            return False
-        return self.queue_from_user(user_key, state, kind, payload, line)
+            return None
+        return Taken() if self.queue_from_user(user_key, state, kind, payload, line) else None
 
     def queue_from_user(self, user_key: str, state: PersonState, kind: str,
                         payload: dict[str, Any], line: str) -> bool:
@@ -303,50 +316,24 @@ class OperatorDesk:
                 del self._relayed[code]
         return True
 
-    async def ask_before_sending_file(self, context: ContextTypes.DEFAULT_TYPE, chat_id: int,
-                                      language: str, row: int) -> None:
-        """Ask the person before a file that may name them goes to the operators as it is."""
-        _ = gettext_for(language)
-        await context.bot.send_message(chat_id, _(
-            "The file itself will be sent to the operator as it is. It may contain your name "
-            "or other details about you (for example as the author of a document). Send it?"),
-            reply_markup=InlineKeyboardMarkup([[
-                InlineKeyboardButton(_("Send the file"), callback_data=f"hlfile:send:{row}"),
-                InlineKeyboardButton(_("Do not send"), callback_data=f"hlfile:drop:{row}")]]))
-
-    async def ask_before_sending_location(self, context: ContextTypes.DEFAULT_TYPE,
-                                          chat_id: int, language: str, row: int) -> None:
-        """Ask the person before their location goes to the operators (it shows where they are)."""
-        _ = gettext_for(language)
-        await context.bot.send_message(chat_id, _(
-            "Your location shows where you are. Send it to the operator? Only do this if you "
-            "want them to know where you are."),
-            reply_markup=InlineKeyboardMarkup([[
-                InlineKeyboardButton(_("Send my location"), callback_data=f"hlfile:send:{row}"),
-                InlineKeyboardButton(_("Do not send"), callback_data=f"hlfile:drop:{row}")]]))
-
-    async def file_choice(self, context: ContextTypes.DEFAULT_TYPE, chat_id: int,
-                          user_key: str, language: str, row: int, send: bool) -> None:
-        """Carry out the person's answer about a held file or location."""
+    def file_choice(self, user_key: str, language: str, row: int, send: bool) -> Notice:
+        """Carry out the person's answer about a held file or location; return what to tell
+        them."""
         _ = gettext_for(language)
         case = self.cases.open_for_user(user_key)
         held = self.outbox.held_payload(row, case.case_code) if case is not None else None
         if case is None or not self.outbox.release(row, case.case_code, send=send):
-            await context.bot.send_message(chat_id, _("That button is no longer valid."))
-            return
+            return Notice(_("That button is no longer valid."))
         if held is not None and held.get("media") == "location":
             if send:
                 self.cases.add_transcript(case.case_code, "user", transcript_line(held))
                 self.notify(DESK)
-            await context.bot.send_message(chat_id, _(
-                "Your location is on its way to the operator.") if send else _(
+            return Notice(_("Your location is on its way to the operator.") if send else _(
                 "Your location was not sent."))
-            return
         if send:
             self.notify(DESK)
-            await context.bot.send_message(chat_id, _("The file is on its way to the operator."))
-        else:
-            await context.bot.send_message(chat_id, _("The file was not sent."))
+            return Notice(_("The file is on its way to the operator."))
+        return Notice(_("The file was not sent."))
 
     async def user_edited(self, context: ContextTypes.DEFAULT_TYPE, message: Message,
                           user_key: str) -> None:
@@ -464,5 +451,5 @@ class OperatorDesk:
         purged = self.cases.purge_expired(self.settings.retention_days)
         self.outbox.purge_sent()
         if purged:
-            erase_deleted(self.runtime.db)
+            erase_deleted(self.db)
             logger.info("retention: deleted the messages of %s closed case(s)", purged)

@@ -14,9 +14,9 @@ from html import escape
 
 from sqlite_utils import Database
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
-from telegram.ext import ContextTypes
 
 from content.i18n import gettext_for
+from hotline.context import HotlineContext, private_button
 
 SCORES = range(1, 6)
 TOKEN_DAYS = 7  # an unanswered question's buttons stop working after a week
@@ -71,39 +71,34 @@ def scrub(text: str) -> str:
     return text.strip()[:MAX_COMMENT]
 
 
-async def on_rating(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def on_rating(update: Update, context: HotlineContext) -> None:
     """A person pressed 1-5 under the question."""
-    query = update.callback_query
-    chat = update.effective_chat
-    if query is None or chat is None or chat.type != "private" or not isinstance(
-            query.data, str):
+    pressed = await private_button(update, context)
+    if pressed is None:
         return
-    await query.answer()
-    runtime = context.bot_data["runtime"]
-    _key, state = runtime.service.state_for(chat.id)
-    _ = gettext_for(state.language)
-    parts = query.data.split(":")
+    chat_id, parts = pressed
+    _ = gettext_for(context.session.state.language)
     valid = len(parts) == 3 and parts[2].isdecimal() and len(parts[2]) == 1
-    row = answer(runtime.db, parts[1], int(parts[2])) if valid else None
+    row = answer(context.bot_data.desk.db, parts[1], int(parts[2])) if valid else None
     if row is None:
-        await context.bot.send_message(chat.id, _("That button is no longer valid."))
+        await context.bot.send_message(chat_id, _("That button is no longer valid."))
         return
+    assert context.chat_data is not None  # a private chat's update has its chat_data
     context.chat_data[COMMENT_KEY] = row
-    await context.bot.send_message(chat.id, _(
+    await context.bot.send_message(chat_id, _(
         "Thank you. If you want to add a comment, write it in your next message (without "
         "names or numbers); otherwise just go on."))
 
 
-async def take_comment(context: ContextTypes.DEFAULT_TYPE, message: Message) -> bool:
+async def take_comment(context: HotlineContext, message: Message) -> bool:
     """Store the person's next text after a rating as its comment; True when it was one."""
     row = context.chat_data.pop(COMMENT_KEY, None) if context.chat_data is not None else None
     if row is None or not message.text or message.text.startswith("/"):
         return False
-    runtime = context.bot_data["runtime"]
-    with runtime.db.conn:
-        runtime.db.conn.execute("UPDATE ratings SET comment = ? WHERE id = ?",
-                                [scrub(message.text), row])
-    _key, state = runtime.service.state_for(message.chat_id)
-    _ = gettext_for(state.language)
+    db = context.bot_data.desk.db
+    with db.conn:
+        db.conn.execute("UPDATE ratings SET comment = ? WHERE id = ?",
+                        [scrub(message.text), row])
+    _ = gettext_for(context.session.state.language)
     await context.bot.send_message(message.chat_id, _("Thank you, your comment was saved."))
     return True

@@ -21,9 +21,9 @@ from sqlite_utils import Database
 from telegram import Bot, Update
 from telegram.constants import ParseMode
 from telegram.error import TelegramError
-from telegram.ext import ContextTypes
 
 from content.i18n import gettext_for
+from hotline.context import HotlineContext
 
 logger = logging.getLogger(__name__)
 DELETABLE_FOR = timedelta(hours=48)  # Telegram's limit for bots deleting messages
@@ -150,11 +150,11 @@ def sent_hook(log: SentLog) -> Callable[[str, Any, Any], None]:
     return hook
 
 
-async def remember_incoming(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def remember_incoming(update: Update, context: HotlineContext) -> None:
     """Record the id of each message a person sends in a private chat (for /hide)."""
     message = update.message
     chat = update.effective_chat
-    log = context.bot_data.get("sent_log")
+    log = context.bot_data.sent_log
     if log is None or message is None or chat is None or chat.type != "private":
         return
     log.record(chat.id, message.message_id, own=True)

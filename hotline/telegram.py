@@ -19,16 +19,18 @@ from telegram.ext import Application, CallbackQueryHandler, ContextTypes, Messag
 from hotline.canned import CANNED
 from hotline.cases import Case
 from hotline.chats import MAIN, operator_chats
+from hotline.context import HotlineContext, private_button
 from hotline.desk import OperatorDesk
 from hotline.media import media_of, transcript_line
+from hotline.notices import send_notice
 from hotline.service import Outgoing, Refused, signed
 from hotline.transfer import desk_name, desks_text, since_transfer, transfer
 
 logger = logging.getLogger(__name__)
 
 
-def _desk(context: ContextTypes.DEFAULT_TYPE) -> OperatorDesk:
-    return context.bot_data["desk"]
+def _desk(context: HotlineContext) -> OperatorDesk:
+    return context.bot_data.desk
 
 
 def _case_of(context: ContextTypes.DEFAULT_TYPE, message: Message) -> Case | None:
@@ -237,21 +239,18 @@ async def on_operator_button(update: Update, context: ContextTypes.DEFAULT_TYPE)
         await query.answer("This button is no longer valid.")
 
 
-async def on_file_choice(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def on_file_choice(update: Update, context: HotlineContext) -> None:
     """The person's answer to "the file itself will be sent, send it?"."""
-    query = update.callback_query
-    chat = update.effective_chat
-    if query is None or chat is None or chat.type != "private" or not isinstance(
-            query.data, str):
+    pressed = await private_button(update, context)
+    if pressed is None:
         return
-    await query.answer()
-    parts = query.data.split(":")
-    runtime = context.bot_data["runtime"]
-    user_key, state = runtime.service.state_for(chat.id)
+    chat_id, parts = pressed
+    session = context.session
     valid = len(parts) == 3 and parts[1] in ("send", "drop") and parts[2].isdecimal()
     row = int(parts[2][:18]) if valid else -1
-    await _desk(context).file_choice(context, chat.id, user_key, state.language, row,
-                                     valid and parts[1] == "send")
+    notice = context.bot_data.desk.file_choice(session.user_key, session.state.language, row,
+                                               valid and parts[1] == "send")
+    await send_notice(context.bot, chat_id, notice)
 
 
 def desk_chat_ids(desk: OperatorDesk) -> frozenset[int]:

@@ -1,12 +1,14 @@
 """The import graph: the hotline does not reach into the bot, and no modules import each other.
 
-Every module under bot/, hotline/, nlu/, content/ and sapar_core/ is read as source (nothing is
-imported), and every import in it counts: at module level and inside functions alike, since a
-lazy import is still a dependency (it only hides a cycle from the interpreter). Imports under
-`if TYPE_CHECKING:` count for the package rule but not for cycles (they never run).
+Every module under bot/, hotline/, nlu/, content/, sapar_core/ and sapar_cli/ is read as source
+(nothing is imported), and every import in it counts: at module level and inside functions
+alike, since a lazy import is still a dependency (it only hides a cycle from the interpreter).
+Imports under `if TYPE_CHECKING:` count for the package rules but not for cycles (they never
+run).
 
-The two allow-lists below are the debt still owed, each entry with its reason. They may only
-shrink: a stale entry (the import or the cycle is gone) fails too, so it gets removed.
+sapar_core/ is what both sides share, so it imports neither; sapar_cli/ composes command lines
+from both, so only entry points (`__main__` modules) may import it: a library module of the
+hotline cannot reach the bot through it.
 """
 
 from __future__ import annotations
@@ -16,27 +18,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-PACKAGES = ("bot", "hotline", "nlu", "content", "sapar_core")
-
-# (importing module, imported module): why it is still there
-HOTLINE_TO_BOT_ALLOWED: dict[tuple[str, str], str] = {
-    ("hotline.__main__", "bot.settings"):
-        "the hotline CLI reads the bot's settings file (settings are not yet shared)",
-    ("hotline.__main__", "bot.reminders.cli"):
-        "`python -m hotline broadcast` is the reminders' CLI, registered under the hotline's",
-    ("hotline.__main__", "bot.reminders.stats"):
-        "the CLI composes the weekly report with the reminders' and alerts' counts",
-}
-
-# the modules of one strongly connected component: why they still import each other
-CYCLES_ALLOWED: dict[frozenset[str], str] = {
-    frozenset({"bot.dialogue.answers", "bot.dialogue.flows", "bot.dialogue.flows.find_help",
-               "bot.dialogue.flows.stay", "bot.dialogue.urgent"}):
-        "urgent is a flow in all but name and borrows find_help's country names (review 1.5)",
-    frozenset({"bot.reminders.schedule", "bot.reminders.store"}):
-        "the store computes the next send time with the schedule, the schedule reads the store",
-}
-
+PACKAGES = ("bot", "hotline", "nlu", "content", "sapar_core", "sapar_cli")
 
 def _modules() -> dict[str, tuple[Path, bool]]:
     """Return every module by dotted name: (its file, whether it is a package's __init__)."""
@@ -153,25 +135,40 @@ def test_the_walk_sees_every_package_and_lazy_imports() -> None:
     assert any(target.startswith("hotline.") for target in graph["bot.ops.check"])
 
 
-def test_no_hotline_module_imports_the_bot() -> None:
-    """hotline/ imports nothing from bot/, apart from the listed debt (which may only shrink)."""
+def _imports_between(importers: str, imported: tuple[str, ...]) -> list[tuple[str, str]]:
+    """Return (module, target) for every import from the package `importers` into `imported`."""
     graph = _graph(with_typing=True)
-    found = {(module, target) for module, targets in graph.items()
-             if module.split(".")[0] == "hotline"
-             for target in targets if target.split(".")[0] == "bot"}
-    new = sorted(found - set(HOTLINE_TO_BOT_ALLOWED))
-    stale = sorted(set(HOTLINE_TO_BOT_ALLOWED) - found)
-    assert not new, f"hotline modules import the bot: {new}"
-    assert not stale, f"gone, remove from HOTLINE_TO_BOT_ALLOWED: {stale}"
+    return sorted((module, target) for module, targets in graph.items()
+                  if module.split(".")[0] == importers
+                  for target in targets if target.split(".")[0] in imported)
+
+
+def test_no_hotline_module_imports_the_bot() -> None:
+    """hotline/ imports nothing from bot/."""
+    found = _imports_between("hotline", ("bot",))
+    assert not found, f"hotline modules import the bot: {found}"
+
+
+def test_the_shared_package_imports_neither_side() -> None:
+    """sapar_core/ imports nothing from bot/, hotline/ or the command lines."""
+    found = _imports_between("sapar_core", ("bot", "hotline", "sapar_cli"))
+    assert not found, f"sapar_core imports a side: {found}"
+
+
+def test_only_entry_points_import_the_command_lines() -> None:
+    """sapar_cli/ (which imports both sides) is imported by `__main__` modules only."""
+    graph = _graph(with_typing=True)
+    found = sorted((module, target) for module, targets in graph.items()
+                   if module.split(".")[0] != "sapar_cli" and module.split(".")[-1] != "__main__"
+                   for target in targets if target.split(".")[0] == "sapar_cli")
+    assert not found, f"library modules import sapar_cli: {found}"
+    assert "sapar_cli.hotline" in graph["hotline.__main__"]  # the rule sees the one user
 
 
 def test_no_import_cycles() -> None:
-    """No modules import each other, apart from the listed cycles (which may only shrink)."""
-    found = set(_cycles(_graph(with_typing=False)))
-    new = sorted(sorted(cycle) for cycle in found - set(CYCLES_ALLOWED))
-    stale = sorted(sorted(cycle) for cycle in set(CYCLES_ALLOWED) - found)
-    assert not new, f"import cycles: {new}"
-    assert not stale, f"gone, remove from CYCLES_ALLOWED: {stale}"
+    """No modules import each other, not even through a chain or a function-level import."""
+    found = sorted(sorted(cycle) for cycle in _cycles(_graph(with_typing=False)))
+    assert not found, f"import cycles: {found}"
 
 
 def test_cycle_finder_finds_a_cycle() -> None:

@@ -7,6 +7,8 @@ from html import escape
 from bot.dialogue import actions
 from bot.dialogue.context import Turn
 from bot.dialogue.model import Button
+from bot.dialogue.numbers import numbers_for
+from bot.dialogue.places import country_name
 from content.answers import Answer, Sourced, get_answer, subtopics_of
 from content.formatting import format_date
 
@@ -112,9 +114,6 @@ def show_answer(turn: Turn, intent: str) -> None:
 def show_country_note(turn: Turn, intent: str, country: str | None) -> None:
     """Say that the answer on a topic is not written for the person's country, with that
     country's numbers and the Kyrgyz MFA line instead of another country's rules."""
-    from bot.dialogue.places import country_name
-    from bot.dialogue.urgent import numbers_for
-
     _ = turn._
     assert country is not None
     name = country_name(country, turn.language)

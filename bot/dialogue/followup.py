@@ -11,6 +11,7 @@ from bot.dialogue import actions, cues, urgent
 from bot.dialogue.answers import show_answer, source_line, topic_title
 from bot.dialogue.context import Turn
 from bot.dialogue.model import Button
+from bot.dialogue.numbers import numbers_for
 from bot.dialogue.places import place_label
 from bot.dialogue.situation import SHORT_PLACE_WORDS, says_only_where
 from content.directory import find
@@ -170,7 +171,7 @@ def answer_place(turn: Turn, topic: str | None) -> None:
 def help_in_country(turn: Turn, country: str) -> str:
     """Return the emergency lines, hotlines and Kyrgyz missions of a country as HTML."""
     missions = [c for c in find(country=country) if c.kind in ("embassy", "consulate")]
-    parts = [urgent.numbers_for(turn, country), *(c.render(turn.language) for c in missions)]
+    parts = [numbers_for(turn, country), *(c.render(turn.language) for c in missions)]
     return "\n\n".join(part for part in parts if part)
 
 
@@ -189,7 +190,7 @@ def show_next_step(turn: Turn, topic: str) -> None:
         return
     body = step.family if state.family_mode and step.family else step.short
     if state.country and topic in ("urgent_danger", "passport_taken", "hotline_numbers"):
-        body += "\n\n" + urgent.numbers_for(turn, state.country)
+        body += "\n\n" + numbers_for(turn, state.country)
     turn.say(f"{body}\n\n{source_line(turn, step)}", person, [Button(_("Menu"), "menu")],
              kind=f"next_step:{topic}")
 

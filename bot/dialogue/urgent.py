@@ -3,32 +3,12 @@
 from __future__ import annotations
 
 from bot.dialogue import actions
+from bot.dialogue.answers import show_answer
 from bot.dialogue.context import Turn
+from bot.dialogue.flows import handoff
 from bot.dialogue.model import Button
-from bot.dialogue.places import country_name
+from bot.dialogue.numbers import COUNTRIES, country_names, numbers_for
 from content.answers import get_answer
-from content.directory import find
-
-COUNTRIES = ("RU", "KG", "KZ", "TR", "GB", "KR")
-MFA_KEY = "kg_mfa_consular"
-
-
-def country_names(turn: Turn) -> dict[str, str]:
-    """Return the country names offered in the picker, in the reply language."""
-    return {code: country_name(code, turn.language) for code in COUNTRIES}
-
-
-def numbers_for(turn: Turn, country: str) -> str:
-    """Return the emergency and help lines of one country as Telegram HTML; for a country
-    without checked numbers, say so and give the Kyrgyz MFA's consular line."""
-    contacts = find(kind="emergency", country=country) + find(kind="hotline", country=country)
-    if not contacts:
-        mfa = [c for c in find(country="KG") if c.key == MFA_KEY]
-        note = turn._("I have no checked emergency numbers for {country}. Call the local "
-                      "emergency number, and the Kyrgyz Foreign Ministry's consular line:"
-                      ).format(country=country_name(country, turn.language))
-        return "\n\n".join([note, *(c.render(turn.language) for c in mfa)])
-    return "\n\n".join(contact.render(turn.language) for contact in contacts)
 
 
 def respond(turn: Turn) -> None:
@@ -108,17 +88,13 @@ def on_action(turn: Turn, args: list[str]) -> None:
     elif args == ["notnow"]:
         not_in_danger(turn)
     elif args == ["human"]:
-        from bot.dialogue.flows import FLOWS
-
-        FLOWS["handoff"].start(turn, urgent=True)
+        handoff.start(turn, urgent=True)
     else:
         turn.say(_("That button is no longer valid."), [Button(_("Menu"), "menu")])
 
 
 def not_in_danger(turn: Turn) -> None:
     """The person said there is no danger now: answer what the message was about."""
-    from bot.dialogue.answers import show_answer
-
     _ = turn._
     situation = turn.state.situation
     situation.awaiting = None

@@ -23,6 +23,7 @@ from sqlite_utils import Database
 from telegram import Bot
 
 from bot.dialogue.model import Button, Reply
+from bot.reminders.background import BackgroundLoop
 from bot.reminders.pacing import BACKGROUND, Pacer
 from bot.reminders.sending import Delivery, Remember, send_reply
 from bot.reminders.store import iso_week
@@ -200,8 +201,11 @@ class BroadcastStore:
 Progress = Callable[[Broadcast], Awaitable[None]]
 
 
-class BroadcastSender:
+class BroadcastSender(BackgroundLoop):
     """Send every broadcast being sent, resuming after a restart, paced by the Pacer."""
+
+    task_name = "broadcasts"
+    failure = "sending failed; retrying"
 
     def __init__(self, bot: Bot, store: BroadcastStore, cipher: ChatIdCipher, pacer: Pacer,
                  on_progress: Progress | None = None, concurrency: int = CONCURRENCY,
@@ -214,37 +218,27 @@ class BroadcastSender:
         self.concurrency = concurrency
         self.remember = remember
         self.wake = asyncio.Event()
-        self._task: asyncio.Task[None] | None = None
         self._paused_until = 0.0
-
-    def start(self) -> None:
-        """Start the loop; it picks up broadcasts confirmed here, by the CLI, or before a crash."""
-        self._task = asyncio.create_task(self._loop(), name="broadcasts")
-
-    async def stop(self) -> None:
-        """Stop sending; what is pending stays queued for the next start."""
-        if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
-            self._task = None
 
     def notify(self) -> None:
         """A broadcast was confirmed: start at once instead of at the next poll."""
         self.wake.set()
 
-    async def _loop(self) -> None:
-        BACKGROUND.set(True)
-        NO_RETRY.set(True)  # a 429 comes back here: the whole broadcast pauses, replies do not
-        while True:
-            try:
-                for broadcast in self.store.sending():
-                    await self.run(broadcast.id)
-            except Exception:  # the database or a bug: never stop for good
-                logger.exception("broadcasts: sending failed; retrying")
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self.wake.wait(), POLL_SECONDS)
-            self.wake.clear()
+    async def prepare(self) -> None:
+        """A 429 comes back here: the whole broadcast pauses, replies do not."""
+        NO_RETRY.set(True)
+
+    async def round(self) -> None:
+        """Send every broadcast being sent (confirmed here, by the CLI, or before a crash);
+        what is pending when the loop stops stays queued for the next start."""
+        for broadcast in self.store.sending():
+            await self.run(broadcast.id)
+
+    async def pause(self) -> None:
+        """Wait for a confirmed broadcast, or poll again after a few seconds."""
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self.wake.wait(), POLL_SECONDS)
+        self.wake.clear()
 
     async def run(self, broadcast_id: int) -> Broadcast | None:
         """Send one broadcast to everyone still pending; return it when finished."""

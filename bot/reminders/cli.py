@@ -19,6 +19,7 @@ from bot.reminders.topics import topic_label
 from bot.storage import StorageError, open_database
 from content.alerts import AlertError, load_alert
 from content.markup import strip_markup
+from sapar_core.commands import open_for_command
 
 BROADCAST_HELP = (
     "Check an alert file (content/alerts/*.yml: topic, sources, last_verified, text in ky, ru "
@@ -55,10 +56,8 @@ def run(args: argparse.Namespace, ask: Callable[[str], str] = input) -> int:
     db_path = database_for_command(args.db)
     if db_path is None:
         return 2
-    try:
-        db = open_database(db_path)
-    except StorageError as error:
-        print(f"error: {error}", file=sys.stderr)
+    db = open_for_command(open_database, db_path, StorageError)
+    if db is None:
         return 2
     try:
         store = BroadcastStore(db)

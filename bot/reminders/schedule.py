@@ -27,6 +27,11 @@ def sending_hours(moment: datetime) -> bool:
     return SEND_FROM_HOUR <= moment.astimezone(ZONE).hour < SEND_UNTIL_HOUR
 
 
+def reminded_up_to(today: date) -> date:
+    """Return the latest date whose first reminder day may have come (today + 14 days)."""
+    return today + timedelta(days=max(OFFSETS))
+
+
 def already_passed(due: date, today: date) -> set[int]:
     """Return the offsets that are past or today when a reminder is set.
 

@@ -65,13 +65,11 @@ class ReminderStore:
                     "DELETE FROM reminders WHERE user_key = ? AND kind = ?", [user_key, kind])
         return cursor.rowcount
 
-    def up_to(self, day: date) -> list[Reminder]:
-        """Return every reminder whose first reminder day may have come (due - 14 <= day)."""
-        from bot.reminders.schedule import OFFSETS
-
-        last = date.fromordinal(day.toordinal() + max(OFFSETS)).isoformat()
+    def due_by(self, last_due: date) -> list[Reminder]:
+        """Return every reminder due on or before `last_due`, soonest first (the schedule
+        says which dates may have a reminder day now: schedule.reminded_up_to)."""
         return [self._reminder(row) for row in self.db.query(
-            "SELECT * FROM reminders WHERE due <= ? ORDER BY due", [last])]
+            "SELECT * FROM reminders WHERE due <= ? ORDER BY due", [last_due.isoformat()])]
 
     def mark_sent(self, reminder: Reminder, offsets: set[int], counted: str | None) -> None:
         """Record the offsets now done (sent or skipped); count one sent reminder by kind."""

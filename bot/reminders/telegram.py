@@ -24,16 +24,12 @@ from bot.reminders.pacing import Pacer
 from bot.reminders.store import ReminderStore, SubscriptionStore
 from bot.reminders.topics import topic_label
 from bot.reminders.worker import ReminderWorker
-from bot.runtime import Runtime
+from bot.telegram.context import SaparContext, services
 from bot.telegram.handlers import REMEMBERED_MESSAGES
-from content.alerts import ALERT_ID, ALERTS_DIR, AlertError, alert_files, load_alert
+from content.alerts import ALERT_ID, AlertError, alert_files, load_alert
 
 logger = logging.getLogger(__name__)
 ADMINS = ("administrator", "creator")
-
-
-def _runtime(context: ContextTypes.DEFAULT_TYPE) -> Runtime:
-    return context.bot_data["runtime"]
 
 
 def progress_text(broadcast: Broadcast) -> str:
@@ -48,7 +44,7 @@ def progress_text(broadcast: Broadcast) -> str:
 
 async def start_background(application: Application) -> None:
     """Start the reminder worker and the broadcast sender (they resume what was pending)."""
-    runtime: Runtime = application.bot_data["runtime"]
+    runtime = services(application).runtime
     pacer = Pacer()
     cipher = cipher_for(runtime.settings.secret_key)
     bot = application.bot
@@ -71,16 +67,15 @@ async def start_background(application: Application) -> None:
     reminders = ReminderWorker(bot, ReminderStore(runtime.db), cipher, pacer, remember=remember)
     sender = BroadcastSender(bot, BroadcastStore(runtime.db), cipher, pacer, show_progress,
                              remember=remember)
-    application.bot_data["reminders"] = reminders
-    application.bot_data["broadcasts"] = sender
+    services(application).keep_background(reminders, sender)
     reminders.start()
     sender.start()
 
 
 async def stop_background(application: Application) -> None:
     """Stop both workers; pending reminders and alerts stay in the database."""
-    for name in ("reminders", "broadcasts"):
-        worker = application.bot_data.get(name)
+    bot_data = services(application)
+    for worker in (bot_data.reminders, bot_data.broadcasts):
         if worker is not None:
             await worker.stop()
 
@@ -100,7 +95,7 @@ def _alert_path(alert_id: str, alerts_dir: Path) -> Path | None:
     return alerts_dir / f"{alert_id}.yml" if ALERT_ID.match(alert_id) else None
 
 
-async def on_alert_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def on_alert_command(update: Update, context: SaparContext) -> None:
     """`/alert` lists the alert files; `/alert <id>` previews one with Send and Cancel."""
     message, chat = update.effective_message, update.effective_chat
     if message is None or chat is None:
@@ -108,8 +103,8 @@ async def on_alert_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -
     if not await _is_admin(update, context):
         await message.reply_text("Only an administrator of this chat can send alerts.")
         return
-    runtime = _runtime(context)
-    alerts_dir: Path = context.bot_data.get("alerts_dir", ALERTS_DIR)
+    runtime = context.runtime
+    alerts_dir = context.bot_data.alerts_dir
     counts = SubscriptionStore(runtime.db).counts()
     alert_id = (context.args or [""])[0].strip()
     if not alert_id:
@@ -153,19 +148,19 @@ async def on_alert_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -
         "you press Send.", parse_mode=ParseMode.HTML, reply_markup=markup)
 
 
-async def on_alert_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def on_alert_button(update: Update, context: SaparContext) -> None:
     """Send or cancel a previewed alert (administrators only)."""
     query = update.callback_query
     chat = update.effective_chat
     if query is None or not isinstance(query.data, str) or chat is None:
         return
-    if chat.id != context.bot_data.get("operator_chat_id"):
+    if chat.id != context.bot_data.operator_chat_id:
         return  # pressed (or forged) anywhere else: a person's chat answers it as stale
     if not await _is_admin(update, context):
         await query.answer("Only an administrator of this chat can send alerts.")
         return
     _prefix, action, raw_id = ([*query.data.split(":"), "", ""])[:3]
-    store = BroadcastStore(_runtime(context).db)
+    store = BroadcastStore(context.runtime.db)
     broadcast_id = int(raw_id) if raw_id.isdigit() else -1
     if action == "cancel" and store.cancel(broadcast_id):
         await query.answer("Cancelled")
@@ -179,7 +174,7 @@ async def on_alert_button(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
     if query.message is not None:
         store.set_progress_message(broadcast_id, query.message.message_id)
         await query.edit_message_text(progress_text(broadcast), parse_mode=ParseMode.HTML)
-    sender: BroadcastSender | None = context.bot_data.get("broadcasts")
+    sender = context.bot_data.broadcasts
     if sender is not None:
         sender.notify()
 

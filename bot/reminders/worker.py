@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 from collections.abc import Callable
 from datetime import UTC, datetime
 
 from telegram import Bot
 
-from bot.reminders.pacing import BACKGROUND, Pacer
-from bot.reminders.schedule import due_now, local_day, sending_hours
+from bot.reminders.background import BackgroundLoop
+from bot.reminders.pacing import Pacer
+from bot.reminders.schedule import due_now, local_day, reminded_up_to, sending_hours
 from bot.reminders.sending import Delivery, Remember, send_reply
 from bot.reminders.store import ReminderStore, forget_person, iso_week
 from bot.reminders.texts import reminder_reply
@@ -27,8 +27,11 @@ def utc_now() -> datetime:
     return datetime.now(UTC)
 
 
-class ReminderWorker:
+class ReminderWorker(BackgroundLoop):
     """Send due reminders within the background budget; delete the ones whose date passed."""
+
+    task_name = "reminders"
+    failure = "a tick failed"
 
     def __init__(self, bot: Bot, store: ReminderStore, cipher: ChatIdCipher, pacer: Pacer,
                  clock: Callable[[], datetime] = utc_now, remember: Remember | None = None
@@ -39,29 +42,19 @@ class ReminderWorker:
         self.pacer = pacer
         self.clock = clock
         self.remember = remember
-        self._task: asyncio.Task[None] | None = None
 
-    def start(self) -> None:
-        """Start the loop (one tick a minute; the first a few seconds after the start)."""
-        self._task = asyncio.create_task(self._loop(), name="reminders")
-
-    async def stop(self) -> None:
-        """Stop the loop; nothing is lost (what is due goes out at the next start)."""
-        if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
-            self._task = None
-
-    async def _loop(self) -> None:
-        BACKGROUND.set(True)
+    async def prepare(self) -> None:
+        """The first tick comes a few seconds after the start (people's updates first)."""
         await asyncio.sleep(FIRST_TICK_SECONDS)
-        while True:
-            try:
-                await self.tick()
-            except Exception:  # the database or a bug: try again next minute
-                logger.exception("reminders: a tick failed")
-            await asyncio.sleep(TICK_SECONDS)
+
+    async def round(self) -> None:
+        """One tick (a minute apart; nothing is lost while stopped: what is due goes out at
+        the next start)."""
+        await self.tick()
+
+    async def pause(self) -> None:
+        """Wait for the next minute's tick."""
+        await asyncio.sleep(TICK_SECONDS)
 
     async def tick(self) -> int:
         """Send what is due now; return how many reminders went out."""
@@ -71,7 +64,7 @@ class ReminderWorker:
         if not sending_hours(moment):
             return 0
         sent = 0
-        for reminder in self.store.up_to(today):
+        for reminder in self.store.due_by(reminded_up_to(today)):
             left, settles = due_now(reminder, today)
             if left is None:
                 continue

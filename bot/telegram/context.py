@@ -9,16 +9,23 @@ the flood gate's group, the first that needs it) and every later handler reuses 
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from telegram.ext import Application, CallbackContext, ContextTypes, ExtBot
 
+from content.alerts import ALERTS_DIR
+
 if TYPE_CHECKING:
     from bot.dbworker import DatabaseWorker
+    from bot.reminders.broadcast import BroadcastSender
+    from bot.reminders.worker import ReminderWorker
     from bot.runtime import Runtime
     from bot.service import ChatService, Session
     from bot.telegram.desk import HandoffDesk
     from bot.telegram.flood import FloodGuard
+    from hotline.chats import OperatorChats
+    from hotline.sentlog import SentLog
 
 T = TypeVar("T")
 
@@ -58,6 +65,35 @@ class BotServices(dict[str, Any]):
     def operator_chat_id(self) -> int | None:
         """The hotline operators' chat, if one is configured."""
         return self.get("operator_chat_id")
+
+    @property
+    def operator_chats(self) -> OperatorChats | None:
+        """Every chat whose members act as operators (hotline.chats: the one list)."""
+        return self.get("operator_chats")
+
+    @property
+    def sent_log(self) -> SentLog | None:
+        """The ids of recent messages in people's chats, for /hide."""
+        return self.get("sent_log")
+
+    @property
+    def reminders(self) -> ReminderWorker | None:
+        """The reminder worker, once the background loops run."""
+        return self.get("reminders")
+
+    @property
+    def broadcasts(self) -> BroadcastSender | None:
+        """The alerts' sender, once the background loops run."""
+        return self.get("broadcasts")
+
+    def keep_background(self, reminders: ReminderWorker, broadcasts: BroadcastSender) -> None:
+        """Keep the background loops once started, for their stop."""
+        self.update(reminders=reminders, broadcasts=broadcasts)
+
+    @property
+    def alerts_dir(self) -> Path:
+        """Where `/alert <id>` finds its alert files (tests put their own)."""
+        return self.get("alerts_dir", ALERTS_DIR)
 
 
 class SaparContext(CallbackContext[ExtBot, dict[Any, Any], dict[Any, Any], BotServices]):

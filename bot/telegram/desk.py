@@ -9,18 +9,22 @@ from telegram.ext import ContextTypes
 
 from bot.dialogue import ConversationState
 from content.i18n import gettext_for
+from hotline.notices import Taken
+from hotline.service import CaseOpened, Unavailable
 
 
 class HandoffDesk(Protocol):
     """What the Telegram handlers need from the hotline side."""
 
-    async def open_case(self, context: ContextTypes.DEFAULT_TYPE, chat_id: int, user_key: str,
-                        state: ConversationState, request: dict[str, Any]) -> bool:
-        """Open (or reuse) a case for a hand-off; return False when nobody can take it."""
+    def open_case(self, chat_id: int, user_key: str, state: ConversationState,
+                  request: dict[str, Any]) -> CaseOpened | Unavailable:
+        """Open (or reuse) a case for a hand-off, or say why not; each with the person's text
+        (Telegram HTML) for the caller to send."""
 
-    async def relay_from_user(self, context: ContextTypes.DEFAULT_TYPE, message: Message,
-                              user_key: str, state: ConversationState) -> bool:
-        """Copy a user's message to their open case; return False when there is none."""
+    def relay_from_user(self, message: Message, user_key: str, state: ConversationState
+                        ) -> Taken | None:
+        """Give a user's message to their open case, with what to tell them; None when there
+        is no case or the desk does not relay that kind (the dialogue answers it)."""
 
     async def user_edited(self, context: ContextTypes.DEFAULT_TYPE, message: Message,
                           user_key: str) -> None:
@@ -46,22 +50,19 @@ def fallback_contacts(language: str, region: str | None = None, country: str | N
 class NoOperatorDesk:
     """Used when no operators' chat is configured: give the numbers instead of a person."""
 
-    async def open_case(self, context: ContextTypes.DEFAULT_TYPE, chat_id: int, user_key: str,
-                        state: ConversationState, request: dict[str, Any]) -> bool:
-        """Tell the person no operator is connected to this bot, and give the numbers."""
+    def open_case(self, chat_id: int, user_key: str, state: ConversationState,
+                  request: dict[str, Any]) -> CaseOpened | Unavailable:
+        """No operator is connected to this bot: the numbers instead."""
         _ = gettext_for(state.language)
         state.handoff = None
-        await context.bot.send_message(
-            chat_id, _("No hotline operator is connected to this bot right now.") + "\n\n"
-            + fallback_contacts(state.language, request.get("region"), state.country),
-            parse_mode="HTML",
-            disable_web_page_preview=True)
-        return False
+        return Unavailable("no operators' chat", _(
+            "No hotline operator is connected to this bot right now.") + "\n\n"
+            + fallback_contacts(state.language, request.get("region"), state.country))
 
-    async def relay_from_user(self, context: ContextTypes.DEFAULT_TYPE, message: Message,
-                              user_key: str, state: ConversationState) -> bool:
+    def relay_from_user(self, message: Message, user_key: str, state: ConversationState
+                        ) -> Taken | None:
         """There are no cases to relay to."""
-        return False
+        return None
 
     async def user_edited(self, context: ContextTypes.DEFAULT_TYPE, message: Message,
                           user_key: str) -> None:

@@ -21,7 +21,7 @@ async def only_private_or_operators(update: Update, context: SaparContext) -> No
     before they reach features."""
     chat = update.effective_chat
     user = update.effective_user
-    operator_chats = context.bot_data.get("operator_chats") or ()  # hotline.chats: one list
+    operator_chats = context.bot_data.operator_chats or ()  # hotline.chats: one list
     if chat is None or _business(update):
         raise ApplicationHandlerStop
     if chat.type == ChatType.PRIVATE and (user is None or not user.is_bot):

@@ -16,6 +16,7 @@ from bot.telegram.context import SaparContext
 from bot.telegram.outgoing import REMEMBERED_MESSAGES, remember, send_to_person
 from bot.telegram.render import keyboard, split_text
 from content.i18n import gettext_for
+from hotline.notices import Notice, send_notice
 
 logger = logging.getLogger(__name__)
 __all__ = ["REMEMBERED_MESSAGES", "remember"]  # kept importable from here
@@ -49,12 +50,13 @@ async def _carry_out_effects(context: SaparContext, chat_id: int, result: TurnRe
             await hide_recent(context, chat_id, result.state.language)
         elif effect.kind == "forget":
             await desk.forget(context, result.user_key, result.erased)  # operators' notice
-            context.bot_data["sent_log"].forget(result.user_key)  # /hide's ids too
+            context.bot_data.sent_log.forget(result.user_key)  # /hide's ids too
             context.chat_data.clear()
             context.drop_session()
         elif effect.kind == "handoff":
             session = await context.load_session()
-            await desk.open_case(context, chat_id, result.user_key, session.state, effect.data)
+            opened = desk.open_case(chat_id, result.user_key, session.state, effect.data)
+            await send_notice(context.bot, chat_id, Notice(opened.text, html=True))
             await context.in_db_thread(context.turns.save, session)  # the hand-off status
         elif effect.kind == "end_handoff":
             await desk.close_by_user(context, result.user_key)
@@ -65,7 +67,7 @@ async def hide_recent(context: SaparContext, chat_id: int, language: str) -> Non
     checked; the ids are kept per pseudonym in the database (hotline.sentlog)."""
     from hotline.sentlog import hide_chat
 
-    await hide_chat(context.bot, context.bot_data["sent_log"], chat_id, language)
+    await hide_chat(context.bot, context.bot_data.sent_log, chat_id, language)
 
 
 async def _answer(update: Update, context: SaparContext, incoming: Incoming) -> None:
@@ -102,11 +104,22 @@ async def on_text(update: Update, context: SaparContext) -> None:
 
     if await take_comment(context, message):  # the comment after "did this help?"
         return
-    session = await context.load_session()
-    if session.state.handoff and await context.desk.relay_from_user(
-            context, message, session.user_key, session.state):
+    if await _to_the_desk(context, message):
         return
     await _answer(update, context, Incoming(text=message.text))
+
+
+async def _to_the_desk(context: SaparContext, message: Message) -> bool:
+    """During a hand-off, give the message to the desk and send what it has to say; False
+    when the desk did not take it (no open case, or a kind it does not relay)."""
+    session = await context.load_session()
+    if not session.state.handoff:
+        return False
+    taken = context.desk.relay_from_user(message, session.user_key, session.state)
+    if taken is None:
+        return False
+    await send_notice(context.bot, message.chat_id, taken.notice)
+    return True
 
 
 async def on_button(update: Update, context: SaparContext) -> None:
@@ -140,9 +153,7 @@ async def on_media(update: Update, context: SaparContext) -> None:
     chat = update.effective_chat
     assert message is not None and chat is not None
     remember(context, message.message_id)
-    session = await context.load_session()
-    if session.state.handoff and await context.desk.relay_from_user(
-            context, message, session.user_key, session.state):
+    if await _to_the_desk(context, message):
         return
     await _answer(update, context, Incoming(media=media_kind(message)))
 

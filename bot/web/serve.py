@@ -54,11 +54,12 @@ async def serve_both(runtime: Runtime, host: str, port: int) -> None:
     from telegram import Update
 
     from bot.telegram.app import _post_init, _post_shutdown, build_application
+    from bot.telegram.context import services
     from bot.web.app import build_web_app
 
     settings = runtime.settings
     application = build_application(runtime)
-    web = build_web_app(runtime, desk=application.bot_data["desk"])
+    web = build_web_app(runtime, desk=services(application).desk)
     server = uvicorn_server(web, host, port)
     async with application:
         await _post_init(application)

@@ -7,6 +7,7 @@ from typing import Any
 from bot.dialogue import actions
 from bot.dialogue.context import Turn
 from bot.dialogue.model import Button
+from bot.dialogue.numbers import country_names
 from content.directory import REGIONS, SERVICES, find
 
 NAME = "find"
@@ -39,8 +40,6 @@ def start(turn: Turn, **_options: Any) -> None:
     if state.region in REGIONS:
         ask_service(turn, state.region)
         return
-    from bot.dialogue.urgent import country_names
-
     _ = turn._
     names = region_names(turn)
     buttons = [Button(names[key], actions.make(NAME, "region", key)) for key in REGIONS]
@@ -87,8 +86,6 @@ def on_action(turn: Turn, args: list[str]) -> bool:
         ask_service(turn, args[1])
         return True
     if args[:1] == ["country"] and len(args) == 2 and args[1] in ABROAD:
-        from bot.dialogue.urgent import country_names
-
         contacts = [c for c in find(country=args[1]) if c.kind != "emergency"]
         show_contacts(turn, contacts, _("<b>Help in {country}</b>").format(
             country=country_names(turn)[args[1]]))
