@@ -7,6 +7,7 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
+import pytest
 from sqlite_utils import Database
 
 from bot.storage import open_database
@@ -43,3 +44,15 @@ def test_one_failing_done_entry_leaves_only_itself_pending(tmp_path: Path) -> No
     assert [u["update_id"] for u in inbox.pending()] == [2]
     blanked = inbox.db.execute("SELECT count(*) FROM inbox WHERE payload_enc IS NULL").fetchone()
     assert blanked[0] == 2
+
+
+def test_a_lone_done_entry_that_fails_stays_pending(tmp_path: Path) -> None:
+    inbox = Inbox(open_database(tmp_path / "sapar.db"), KEY)
+    inbox.put_many([(7, _update(7, "m7"))])
+
+    def broken(db: Database) -> None:
+        raise sqlite3.IntegrityError("a row the handlers left could not be stored")
+
+    with pytest.raises(sqlite3.IntegrityError):  # the queue logs it; the update stays pending
+        inbox.done_many([(7, broken)])
+    assert [u["update_id"] for u in inbox.pending()] == [7]

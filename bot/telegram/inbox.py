@@ -22,6 +22,7 @@ import json
 import logging
 import sqlite3
 from collections.abc import Callable
+from contextlib import nullcontext
 from datetime import UTC, datetime, timedelta
 from typing import Any, TypeVar
 
@@ -62,7 +63,8 @@ class Inbox:
         """Commit a getUpdates batch in one transaction; say of each id whether it is new."""
         new: dict[int, bool] = {}
         received = _now()
-        with self.db.atomic():
+        # one row commits by itself (sqlite-utils' execute); more need the one transaction
+        with self.db.atomic() if len(updates) > 1 else nullcontext():
             for update_id, payload in updates:
                 sealed = self._fernet.encrypt(json.dumps(payload, ensure_ascii=False,
                                                          default=str).encode()).decode()
@@ -81,19 +83,28 @@ class Inbox:
         self.done_many([(update_id, also)])
 
     def done_many(self, finished: list[tuple[int, Callable[[Database], None] | None]]) -> None:
-        """Mark several handled updates done in one commit (each with what it left to store)."""
+        """Mark several handled updates done in one commit (each with what it left to store);
+        an entry that cannot be written stays pending without keeping the others so."""
         at = _now()
+        if len(finished) == 1:
+            with self.db.atomic():
+                self._mark_done(*finished[0], at)
+            return
         with self.db.atomic():
             for update_id, also in finished:
                 try:
-                    with self.db.atomic():  # a savepoint: one failing entry spoils no other
-                        self.db.execute("UPDATE inbox SET payload_enc = NULL, done_at = ? "
-                                        "WHERE update_id = ?", [at, update_id])
-                        if also is not None:
-                            also(self.db)
-                except sqlite3.IntegrityError as error:  # it stays pending
+                    with self.db.atomic():  # a savepoint
+                        self._mark_done(update_id, also, at)
+                except sqlite3.IntegrityError as error:
                     logger.warning("update %s could not be marked done (%s)", update_id,
                                    type(error).__name__)
+
+    def _mark_done(self, update_id: int, also: Callable[[Database], None] | None, at: str
+                   ) -> None:
+        self.db.execute("UPDATE inbox SET payload_enc = NULL, done_at = ? WHERE update_id = ?",
+                        [at, update_id])
+        if also is not None:
+            also(self.db)
 
     def pending(self) -> list[dict[str, Any]]:
         """Return the updates received but not handled, oldest first (decrypted)."""
