@@ -33,6 +33,9 @@ MAX_TEAM = 2
 """More than two threads did not pay on 20-token texts (the parallel regions are too short)."""
 QUIET_LOAD = 0.5
 """A one-minute load average under this is an idle machine (see `team_size`)."""
+OWN_BUSY = 0.35
+"""Our other threads' share of a core lately from which they count as one task wanting a core
+(`LoadProbe`): at 30 updates/s they use about 0.2, answering as fast as they can 0.5-0.6."""
 
 
 def runnable_now(path: Path = LOADAVG) -> int | None:
@@ -53,10 +56,10 @@ class LoadProbe:
     need that core for the next 20 ms, while a loop answering many people at once keeps one
     core busy and a team of two would then fight it (measured: 18 ms of CPU per free-text
     update with two, 12 with one). So each call measures the CPU time our other Python threads
-    used since the last call (at least MIN_WINDOW ago) and adds that share, rounded, to the
-    others. OpenMP's helper threads, which spin for a moment after each embedding, are our own
-    last embedding and count as nothing (on a quiet machine they made a third of the
-    embeddings single-threaded).
+    used since the last call (at least MIN_WINDOW ago) and counts one more task per core of it
+    (from OWN_BUSY of a core on). OpenMP's helper threads, which spin for a moment after each
+    embedding, are our own last embedding and count as nothing (on a quiet machine they made a
+    third of the embeddings single-threaded).
     """
 
     MIN_WINDOW = 0.02  # seconds: a shorter window measures one scheduler tick, not a load
@@ -83,7 +86,7 @@ class LoadProbe:
         asking = threading.get_native_id() if asking is None else asking
         with self._lock:
             own_running, busy = self._scan(asking)
-        return max(1, everyone - own_running + 1 + round(busy))
+        return max(1, everyone - own_running + 1 + int(busy + 1 - OWN_BUSY))
 
     def _scan(self, asking: int) -> tuple[int, float]:
         python = self._python_threads()
