@@ -42,15 +42,18 @@ class FakeEngine:
         self.team_calls: list[int] = []
         self._lib = _Library(self.team_calls)
         self.threads: set[int] = set()
+        self.calls: list[list[str]] = []
 
     def token_count(self, text: str, is_query: bool) -> int:
         return len(text.split()) + 3
 
-    def query(self, text: str) -> list[float]:
+    def query(self, texts: str | list[str]) -> np.ndarray:
         self.threads.add(threading.get_ident())
-        vector = np.zeros(384, dtype=np.float32)
-        vector[len(text) % 384] = 1.0
-        return vector.tolist()
+        self.calls.append([texts] if isinstance(texts, str) else list(texts))
+        vectors = np.zeros((len(self.calls[-1]), 384), dtype=np.float32)
+        for row, text in enumerate(self.calls[-1]):
+            vectors[row, len(text) % 384] = 1.0
+        return vectors[0] if isinstance(texts, str) else vectors
 
 
 def test_team_size_uses_only_the_cores_nobody_else_wants() -> None:
@@ -81,6 +84,36 @@ def test_every_embedding_runs_in_one_thread_whoever_asks() -> None:
     assert len(engine.threads) == 1
     assert threading.get_ident() not in engine.threads
     assert [int(np.argmax(v)) for v in vectors] == [len(t) % 384 for t in texts]
+
+
+def test_texts_that_wait_for_a_busy_engine_share_its_next_call() -> None:
+    class SlowFirst(FakeEngine):
+        def __init__(self) -> None:
+            super().__init__()
+            self.started, self.release = threading.Event(), threading.Event()
+
+        def query(self, texts: str | list[str]) -> np.ndarray:
+            if not self.calls:
+                self.started.set()
+                self.release.wait(5)
+            return super().query(texts)
+
+    engine = SlowFirst()
+    worker = EmbeddingWorker(Embedder(engine), cores=2, runnable=lambda: 1)
+    texts = [f"waiting text {i}{'ab' * i}" for i in range(5)]
+    with ThreadPoolExecutor(6) as callers:
+        first = callers.submit(worker.embed, "the first one")
+        assert engine.started.wait(5)
+        later = [callers.submit(worker.embed, text) for text in texts]
+        while worker._waiting.qsize() < len(texts):  # all five queued behind the first
+            threading.Event().wait(0.005)
+        engine.release.set()
+        vectors = [future.result(5) for future in later]
+        first.result(5)
+    worker.close()
+    assert [len(call) for call in engine.calls] == [1, 5]
+    assert [int(np.argmax(v)) for v in vectors] == [len(t) % 384 for t in texts]
+    assert worker.batches == {1: 1, 5: 1} and worker.calls_by_team == {2: 6}
 
 
 def test_the_team_shrinks_when_the_machine_gets_busy_and_grows_back() -> None:
