@@ -12,7 +12,7 @@ from telegram import Update
 
 from bot.runtime import build_runtime, configure_logging
 from bot.settings import settings_for_command
-from bot.telegram.app import build_application
+from bot.telegram.app import build_application, prefer_the_event_loop
 
 
 def main() -> int:
@@ -26,6 +26,7 @@ def main() -> int:
         return 2
     configure_logging(settings.log_level)
     application = build_application(build_runtime(settings), rate_limiter=False)
+    prefer_the_event_loop()
     application.run_polling(allowed_updates=Update.ALL_TYPES)
     return 0
 

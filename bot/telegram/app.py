@@ -174,6 +174,18 @@ def build_application(runtime: Runtime, *, updater: bool = True, rate_limiter: b
     return application
 
 
+GIL_SWITCH_SECONDS = 0.001
+"""How long a thread running Python may keep the GIL from a waiting one (Python's default is
+5 ms). Beside the event loop, the parsing threads and the database thread run Python; every
+Bot API answer resumes its coroutine only when the loop gets the GIL back, so with many chats
+in flight the default made each round trip wait several times 5 ms."""
+
+
+def prefer_the_event_loop() -> None:
+    """Let the event loop take the GIL back sooner (see GIL_SWITCH_SECONDS)."""
+    sys.setswitchinterval(GIL_SWITCH_SECONDS)
+
+
 def run_bot(settings: Settings) -> int:
     """Run the bot until stopped: webhook when SAPAR_WEBHOOK_URL is set, else long polling.
 
@@ -186,6 +198,7 @@ def run_bot(settings: Settings) -> int:
         print(f"database error: {error}", file=sys.stderr)
         return EXIT_STORAGE
     application = build_application(runtime)
+    prefer_the_event_loop()
     if settings.webhook_url:
         application.run_webhook(
             listen=settings.webhook_listen, port=settings.webhook_port,

@@ -77,7 +77,7 @@ async def _answer(update: Update, context: SaparContext, incoming: Incoming) -> 
     parse = None
     if incoming.text is not None and incoming.command is None:
         with PARSE_SECONDS.time():  # the parse runs in a worker thread: the loop never waits
-            parse = await asyncio.to_thread(turns.understand, session, incoming.text)
+            parse = await turns.understand_off_loop(session, incoming.text)
     # the dialogue and its one transaction, in the database thread, before any send
     result = await context.in_db_thread(turns.run, session, incoming, parse)
     await deliver(context, chat.id, result)
