@@ -10,6 +10,7 @@ operators' chat inside Telegram's ~20 messages per minute for a group.
 from __future__ import annotations
 
 import json
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -154,17 +155,21 @@ class Outbox:
                         [PRIORITY["urgent"], case_code])
         self.db.conn.commit()
 
-    def next_batch(self, side: str) -> list[OutboxItem]:
+    def next_batch(self, side: str, busy: Collection[str] = ()) -> list[OutboxItem]:
         """Return the next relay(s) to send on one side: one item, or a merged run of texts.
 
         The case whose turn it is: highest priority, then the one that waited longest; cases
-        held back by a "retry after" are skipped until their time.
+        held back by a "retry after", and the `busy` ones (a relay of theirs is on its way:
+        a case's relays go one after another, in order), are skipped.
         """
         ready = datetime.now(UTC).isoformat(timespec="milliseconds")
+        skip = sorted(busy)
+        others = f" AND case_code NOT IN ({', '.join('?' * len(skip))})" if skip else ""
         while True:
             turn = self.db.execute(
-                "SELECT case_code FROM outbox_turns WHERE side = ? AND ready_at <= ? "
-                "ORDER BY priority DESC, turn LIMIT 1", [side, ready]).fetchone()
+                "SELECT case_code FROM outbox_turns WHERE side = ? AND ready_at <= ?"
+                f"{others} ORDER BY priority DESC, turn LIMIT 1", [side, ready, *skip]
+            ).fetchone()
             if turn is None:
                 return []
             rows = list(self.db.query(

@@ -33,6 +33,7 @@ from sapar_core.retry import NO_RETRY
 
 logger = logging.getLogger(__name__)
 RETRY_DELAYS = (1, 2, 5, 10, 30, 60)
+LANES = 4  # sending loops per side: a slow answer for one case does not hold up the others
 MAX_MESSAGE = 4096  # Telegram's limit for a text, in UTF-16 code units after entity parsing
 EDITED_MARK = "\n(edited)"
 Link = tuple[int, int, str]  # (user-side message id, operators'-side message id, direction)
@@ -113,12 +114,17 @@ class RelayWorker:
         self.wake = {DESK: asyncio.Event(), USER: asyncio.Event()}
         self._told: dict[tuple[str, str], float] = {}
         self._tasks: list[asyncio.Task[None]] = []
+        self._busy: dict[str, set[str]] = {DESK: set(), USER: set()}  # cases being sent
 
     def start(self) -> None:
-        """Start one sending loop per side (the operators' side is rate-limited separately)."""
+        """Start LANES sending loops per side: different cases' relays travel side by side
+        (one case's one after another); every request into the operators' group still waits
+        for the group's window."""
         for side in (DESK, USER):
             self.wake[side].set()
-            self._tasks.append(asyncio.create_task(self._loop(side), name=f"relay-{side}"))
+            for lane in range(LANES):
+                self._tasks.append(asyncio.create_task(self._loop(side),
+                                                       name=f"relay-{side}-{lane}"))
 
     async def stop(self) -> None:
         """Stop the loops; whatever is pending stays in the outbox for the next start."""
@@ -173,9 +179,17 @@ class RelayWorker:
 
     async def send_next(self, side: str) -> bool:
         """Send the next batch of one side; return False when nothing is pending."""
-        batch = self.outbox.next_batch(side)
+        batch = self.outbox.next_batch(side, self._busy[side])
         if not batch:
             return False
+        busy = self._busy[side]
+        busy.add(batch[0].case_code)
+        try:
+            return await self._send_batch(side, batch)
+        finally:
+            busy.discard(batch[0].case_code)
+
+    async def _send_batch(self, side: str, batch: list[OutboxItem]) -> bool:
         case = self.cases.get(batch[0].case_code)
         if case is None:  # the user asked us to forget them
             self.outbox.mark_failed(batch, "case deleted")
