@@ -10,6 +10,8 @@ from typing import Any
 from sqlite_utils import Database
 from sqlite_utils.db import NotFoundError
 
+from sapar_core.sqlite import insert_row
+
 CODE_ALPHABET = "ACDEFGHJKLMNPQRTUVWXY3479"  # no look-alikes (0/O, 1/I, 5/S, 8/B)
 OPEN = ("waiting", "active")
 BLOCKED_REASON = "blocked by operator"  # free-text reasons are dropped at purge
@@ -116,7 +118,7 @@ class CaseStore:
                "topic": topic, "region": region, "consent": consent, "summary": summary,
                "desk_chat_id": desk_chat_id, "thread_id": None, "created_at": now(),
                "fallback_sent": 0, "purged": 0, "channel": channel, "country": country}
-        self.db["cases"].insert(row)
+        insert_row(self.db, "cases", row)
         self.db.conn.commit()
         return Case.from_row(row)
 
@@ -189,8 +191,8 @@ class CaseStore:
 
     def add_transcript(self, case_code: str, author: str, text: str) -> None:
         """Append a line to a case's transcript (author: user, operator, note, system)."""
-        self.db["transcripts"].insert({"case_code": case_code, "at": now(), "author": author,
-                                       "text": text})
+        insert_row(self.db, "transcripts", {"case_code": case_code, "at": now(),
+                                            "author": author, "text": text})
         self.db.conn.commit()
 
     def transcript(self, case_code: str) -> list[dict[str, Any]]:
@@ -201,7 +203,7 @@ class CaseStore:
     def link(self, case_code: str, user_message_id: int, desk_message_id: int, direction: str
              ) -> None:
         """Remember which message on one side is the copy of which on the other."""
-        self.db["message_links"].insert({
+        insert_row(self.db, "message_links", {
             "case_code": case_code, "user_message_id": user_message_id,
             "desk_message_id": desk_message_id, "direction": direction, "created_at": now()})
         self.db.conn.commit()

@@ -18,6 +18,7 @@ from typing import Any
 from sqlite_utils import Database
 
 from hotline.cases import now
+from sapar_core.sqlite import insert_row
 
 DESK = "desk"
 USER = "user"
@@ -61,11 +62,11 @@ class Outbox:
 
         A held relay waits for the person's confirmation (`release`) before it can go out.
         """
-        row_id = self.db["outbox"].insert({
+        row_id = insert_row(self.db, "outbox", {
             "case_code": case_code, "side": side, "kind": kind,
             "payload": json.dumps(payload, ensure_ascii=False),
             "priority": PRIORITY.get(priority, 0), "status": "held" if held else "pending",
-            "attempts": 0, "created_at": now()}).last_pk
+            "attempts": 0, "created_at": now()})
         if not held:
             self._enqueue(case_code, side, PRIORITY.get(priority, 0))
         self.db.conn.commit()
