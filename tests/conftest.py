@@ -4,6 +4,7 @@ copy of the content."""
 from __future__ import annotations
 
 import shutil
+import ssl
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -24,6 +25,38 @@ def compiled_catalogs() -> None:
 
     if catalogs_are_stale():
         compile_catalogs()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def one_tls_context() -> Iterator[None]:
+    """Build the default TLS context once for all the HTTP clients the tests make.
+
+    httpx builds a TLS context for every client it makes, even one that only ever talks
+    http:// to the local fake Bot API, and parsing the CA bundle into it costs ~20 ms. The
+    tests make a few hundred clients (python-telegram-bot: two per Application), which was
+    several seconds of the fast suite. A context is safe to share between clients (httpx
+    recommends it); only the default one (verify=True, no client certificate) is shared, built
+    by httpx itself, so every client still verifies TLS exactly as it would.
+    """
+    from httpx._transports import default as transports
+
+    build = getattr(transports, "create_ssl_context", None)
+    if build is None:  # a newer httpx: nothing to share
+        yield
+        return
+    shared: dict[bool, ssl.SSLContext] = {}
+
+    def create_ssl_context(verify: object = True, cert: object = None,
+                           trust_env: bool = True) -> ssl.SSLContext:
+        if verify is not True or cert is not None:
+            return build(verify=verify, cert=cert, trust_env=trust_env)
+        if trust_env not in shared:
+            shared[trust_env] = build(verify=True, cert=None, trust_env=trust_env)
+        return shared[trust_env]
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(transports, "create_ssl_context", create_ssl_context)
+        yield
 
 
 @pytest.fixture

@@ -15,12 +15,12 @@ from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 
 import pytest
-import yaml
 
 from bench.fake_bot_api import Call, FakeBotApi
 from bot.reminders.schedule import ZONE
 from content.formatting import format_date
 from content.i18n import gettext_for, ngettext_for
+from sapar_core.yamlfile import safe_dump, safe_load
 from tests.auxil.telegram import (
     button_update,
     message,
@@ -226,9 +226,9 @@ async def test_alerts_subscribe_preview_confirm_send_and_blocked_unsubscribes(
     caplog.set_level(logging.INFO)
     alerts_dir = tmp_path / "content" / "alerts"
     alerts_dir.mkdir(parents=True)
-    raw = yaml.safe_load(ALERT.read_text(encoding="utf-8"))
+    raw = safe_load(ALERT.read_text(encoding="utf-8"))
     raw["last_verified"] = date.today()
-    (alerts_dir / ALERT.name).write_text(yaml.safe_dump(raw, allow_unicode=True),
+    (alerts_dir / ALERT.name).write_text(safe_dump(raw, allow_unicode=True),
                                          encoding="utf-8")
     people = {9201: "ky", 9202: "ru", 9203: "en"}
     blocked = 9204
