@@ -7,7 +7,6 @@ running bot: buttons and commands arrive as updates, messages leave over HTTP.
 
 from __future__ import annotations
 
-import asyncio
 import json
 import logging
 import sqlite3
@@ -23,6 +22,7 @@ from content.i18n import gettext_for, ngettext_for
 from sapar_core.yamlfile import safe_dump, safe_load
 from tests.auxil.telegram import (
     button_update,
+    handled,
     message,
     person,
     running_bot,
@@ -236,7 +236,7 @@ async def test_alerts_subscribe_preview_confirm_send_and_blocked_unsubscribes(
         api.members[ADMIN["id"]] = "administrator"
         api.members[4244] = "member"
         async with running_bot(api, tmp_path, parser, OPERATOR_CHAT_ID=str(OPERATORS)
-                               ) as (application, _runtime):
+                               ) as (application, runtime):
             application.bot_data["alerts_dir"] = alerts_dir
             for chat, language in {**people, blocked: "en"}.items():
                 await step(api, chat, text_update(chat, f"/start {language}"), "flow:stay")
@@ -263,9 +263,10 @@ async def test_alerts_subscribe_preview_confirm_send_and_blocked_unsubscribes(
                 if button["callback_data"].startswith("bc:send:"))
             # the same button pressed (or forged) in the administrator's private chat with the
             # bot is stale there and sends nothing: only the operators' chat can send
-            await step(api, ADMIN["id"], button_update(ADMIN["id"], action, user=ADMIN),
-                       "flow:stay")
-            await asyncio.sleep(0.5)
+            before = len(sent_to(api.calls, ADMIN["id"]))
+            stale = api.push_update(button_update(ADMIN["id"], action, user=ADMIN))
+            await handled(runtime, stale)
+            assert any("flow:stay" in markup(x) for x in sent_to(api.calls, ADMIN["id"])[before:])
             assert [r[4] for r in rows(tmp_path, "broadcasts")] == ["preview"]
             api.fail_chat("sendMessage", blocked, "403")
             api.push_update(button_update(OPERATORS, action, user=ADMIN,

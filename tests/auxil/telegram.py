@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import functools
 import itertools
+import sqlite3
 import tempfile
 import time
 from collections.abc import AsyncIterator, Callable
@@ -132,6 +133,29 @@ async def wait_for(api: FakeBotApi, predicate: Callable[[list[Call]], bool],
                    timeout: float = 15.0) -> list[Call]:
     """Wait (without blocking the event loop) until the recorded calls satisfy a predicate."""
     return await asyncio.to_thread(api.wait_for, predicate, timeout)
+
+
+async def handled(runtime: Runtime, *update_ids: int, timeout: float = 15.0) -> None:
+    """Wait until the bot has handled these updates: the durable inbox marks an update done
+    only after its handlers ran, so whatever they were going to send has been sent.
+
+    For a test that checks what did NOT happen, instead of sleeping a while and hoping.
+    """
+    wanted = sorted(set(update_ids))
+    marks = ",".join("?" * len(wanted))
+    deadline = time.monotonic() + timeout
+    connection = sqlite3.connect(f"file:{runtime.settings.database_path}?mode=ro", uri=True)
+    try:
+        while True:
+            done = connection.execute(f"SELECT COUNT(*) FROM inbox WHERE done_at IS NOT NULL "
+                                      f"AND update_id IN ({marks})", wanted).fetchone()[0]
+            if done == len(wanted):
+                return
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"updates {wanted} were not handled in {timeout} s")
+            await asyncio.sleep(0.005)
+    finally:
+        connection.close()
 
 
 def sent_to(calls: list[Call], chat_id: int, method: str = "sendMessage") -> list[Call]:
