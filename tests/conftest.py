@@ -3,9 +3,11 @@ copy of the content."""
 
 from __future__ import annotations
 
+import fcntl
 import shutil
 import ssl
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -18,13 +20,37 @@ from nlu.intents import LANGUAGES
 from nlu.types import Parser
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Keep the slow tests on one worker, one after another, when the suite runs in parallel
+    (pytest-xdist, `-n 2 --dist loadgroup` in pyproject.toml): they start and kill bot
+    processes, drive a browser, wait out 429 windows and time queues, and two of them at once
+    on a two-core machine would only race each other's time-outs. The fast tests spread over
+    both workers."""
+    for item in items:
+        if item.get_closest_marker("slow") is not None:
+            item.add_marker(pytest.mark.xdist_group("slow"))
+
+
+@contextmanager
+def one_worker_at_a_time(tmp_path_factory: pytest.TempPathFactory, name: str) -> Iterator[None]:
+    """Hold a lock shared by the parallel workers of this run (their temporary folders have
+    one parent), so that only one of them writes a shared file (the catalogs, the model)."""
+    with (tmp_path_factory.getbasetemp().parent / f"{name}.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
+
+
 @pytest.fixture(scope="session", autouse=True)
-def compiled_catalogs() -> None:
+def compiled_catalogs(tmp_path_factory: pytest.TempPathFactory) -> None:
     """Compile the .po catalogs once, exactly as the set-up step does."""
     from content.catalogs import catalogs_are_stale, compile_catalogs
 
-    if catalogs_are_stale():
-        compile_catalogs()
+    with one_worker_at_a_time(tmp_path_factory, "catalogs"):
+        if catalogs_are_stale():
+            compile_catalogs()
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -82,11 +108,12 @@ def db() -> Iterator[Database]:
 
 
 @pytest.fixture(scope="session")
-def parser() -> Parser:
+def parser(tmp_path_factory: pytest.TempPathFactory) -> Parser:
     """Return the real embedded parser (trained once from nlu/data if no artefact exists)."""
     from nlu.parser import load_parser
 
-    return load_parser("embedded")
+    with one_worker_at_a_time(tmp_path_factory, "model"):
+        return load_parser("embedded")
 
 
 @pytest.fixture
