@@ -3,11 +3,9 @@ copy of the content."""
 
 from __future__ import annotations
 
-import fcntl
 import shutil
 import ssl
 from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -18,6 +16,7 @@ from bot.storage import open_database
 from content import CONTENT_DIR
 from nlu.intents import LANGUAGES
 from nlu.types import Parser
+from tests.auxil.workers import one_worker_at_a_time
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
@@ -29,18 +28,6 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         if item.get_closest_marker("slow") is not None:
             item.add_marker(pytest.mark.xdist_group("slow"))
-
-
-@contextmanager
-def one_worker_at_a_time(tmp_path_factory: pytest.TempPathFactory, name: str) -> Iterator[None]:
-    """Hold a lock shared by the parallel workers of this run (their temporary folders have
-    one parent), so that only one of them writes a shared file (the catalogs, the model)."""
-    with (tmp_path_factory.getbasetemp().parent / f"{name}.lock").open("w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(lock, fcntl.LOCK_UN)
 
 
 @pytest.fixture(scope="session", autouse=True)
