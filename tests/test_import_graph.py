@@ -12,6 +12,7 @@ shrink: a stale entry (the import or the cycle is gone) fails too, so it gets re
 from __future__ import annotations
 
 import ast
+import functools
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -96,9 +97,15 @@ def _imports(module: str) -> Iterator[tuple[str, bool]]:
                 yield owner, id(node) in typing_only
 
 
+@functools.cache
+def _all_imports() -> dict[str, tuple[tuple[str, bool], ...]]:
+    """Read every module once per run (the three graph tests share it)."""
+    return {module: tuple(_imports(module)) for module in MODULES}
+
+
 def _graph(*, with_typing: bool) -> dict[str, set[str]]:
-    return {module: {target for target, typing in _imports(module)
-                     if with_typing or not typing} for module in MODULES}
+    return {module: {target for target, typing in imports if with_typing or not typing}
+            for module, imports in _all_imports().items()}
 
 
 def _cycles(graph: dict[str, set[str]]) -> list[frozenset[str]]:
