@@ -1,5 +1,5 @@
 """Shared fixtures: compiled catalogs, a fresh data dir, an in-memory database, a writable
-copy of the content."""
+copy of the content, one TLS context; the slow tests kept together on one parallel worker."""
 
 from __future__ import annotations
 
