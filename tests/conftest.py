@@ -19,12 +19,14 @@ from nlu.types import Parser
 from tests.auxil.workers import one_worker_at_a_time
 
 
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """Keep the slow tests on one worker, one after another, when the suite runs in parallel
     (pytest-xdist, `-n 2 --dist loadgroup` in pyproject.toml): they start and kill bot
     processes, drive a browser, wait out 429 windows and time queues, and two of them at once
     on a two-core machine would only race each other's time-outs. The fast tests spread over
     both workers."""
+    if not config.pluginmanager.hasplugin("xdist"):
+        return
     for item in items:
         if item.get_closest_marker("slow") is not None:
             item.add_marker(pytest.mark.xdist_group("slow"))
