@@ -12,7 +12,7 @@ import pytest
 from sqlite_utils import Database
 
 from bot.settings import Settings, load_settings
-from bot.storage import open_database
+from bot.storage import connect, open_database
 from content import CONTENT_DIR
 from nlu.intents import LANGUAGES
 from nlu.types import Parser
@@ -88,10 +88,20 @@ def settings(data_dir: Path) -> Settings:
     return load_settings({"SAPAR_DATA_DIR": str(data_dir)}, env_file=None)
 
 
+@pytest.fixture(scope="session")
+def migrated_in_memory() -> Iterator[Database]:
+    """Return one migrated in-memory database to copy from (migrating costs ~15 ms)."""
+    template = open_database(None)
+    yield template
+    template.close()
+
+
 @pytest.fixture
-def db() -> Iterator[Database]:
-    """Return a migrated in-memory database."""
-    database = open_database(None)
+def db(migrated_in_memory: Database) -> Iterator[Database]:
+    """Return a migrated in-memory database: a copy of the session's, on a connection with
+    the bot's pragmas."""
+    database = connect(":memory:")
+    migrated_in_memory.conn.backup(database.conn)
     yield database
     database.close()
 
