@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import asyncio
-import functools
 import itertools
 import sqlite3
-import tempfile
 import time
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
@@ -18,9 +16,9 @@ from telegram.ext import Application
 from bench.fake_bot_api import Call, FakeBotApi
 from bot.runtime import Runtime, build_runtime
 from bot.settings import load_settings
-from bot.storage import open_database
 from bot.telegram.app import build_application
 from nlu.types import Parser
+from tests.auxil.database import seed_database
 
 TOKEN = "123456:TEST-token"
 TEST_SECRET_KEY = "q7Vx2LmR9tKc4WzP8nHb3YdF6sJg1AeU"  # random-looking: weak keys are refused
@@ -84,26 +82,6 @@ def settings_env(api: FakeBotApi, data_dir: Path, **extra: str) -> dict[str, str
             "SAPAR_OFFICE_HOURS": "00:00-23:59", "SAPAR_OFFICE_DAYS": "1-7", **extra}
 
 
-@functools.cache
-def migrated_database() -> bytes:
-    """Return the bytes of a database file with every migration applied (made once).
-
-    Migrating a new file costs ~25 ms (a commit per migration); the bots of the tests start on
-    a copy instead. Migrating from nothing is tested where it is the subject (test_storage,
-    the processes of the slow tests). The migrations' times are set to one whole second: their
-    microseconds (.809203) could spell a test's chat id and fail a check that no id is
-    readable in the files, in every test of the run at once.
-    """
-    with tempfile.TemporaryDirectory() as folder:
-        path = Path(folder) / "sapar.db"
-        database = open_database(path)
-        with database.conn:
-            database.execute("UPDATE _sqlite_migrations SET applied_at = ?",
-                             ["2026-01-01 00:00:00+00:00"])
-        database.close()  # the last connection's close checkpoints the WAL
-        return path.read_bytes()
-
-
 @asynccontextmanager
 async def running_bot(api: FakeBotApi, data_dir: Path, parser: Parser, **env: str
                       ) -> AsyncIterator[tuple[Application, Runtime]]:
@@ -113,9 +91,7 @@ async def running_bot(api: FakeBotApi, data_dir: Path, parser: Parser, **env: st
     still opens it as it opens any existing database (migrations checked, pragmas set).
     """
     settings = load_settings(settings_env(api, data_dir, **env), env_file=None)
-    if not settings.database_path.exists():
-        settings.database_path.parent.mkdir(parents=True, exist_ok=True)
-        settings.database_path.write_bytes(migrated_database())
+    seed_database(settings.database_path)
     runtime = build_runtime(settings, parser=parser)
     application = build_application(runtime)
     await application.initialize()
