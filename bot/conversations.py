@@ -20,6 +20,7 @@ import yaml
 from bot.dialogue import ConversationState, Dialogue, Incoming, Outcome, Reply
 from content.markup import strip_markup
 from nlu.types import Parser
+from sapar_core.yamlfile import safe_load
 
 DEFAULT_TODAY = date(2026, 4, 15)
 EXPECT_KEYS = frozenset({"kind", "not_kind", "contains", "any_of", "not_contains"})
@@ -90,7 +91,7 @@ def _turn(raw: Any, where: str) -> ConversationTurn:
 def load_conversations(path: Path) -> list[Conversation]:
     """Read one conversation file; its name (ky.yml) is the conversations' language."""
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = safe_load(path.read_text(encoding="utf-8"))
     except yaml.YAMLError as error:
         raise ConversationFileError(f"{path}: not valid YAML: {error}") from None
     if not isinstance(data, dict) or not isinstance(data.get("conversations"), list):

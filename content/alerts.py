@@ -32,6 +32,7 @@ from content.answers import Source
 from content.markup import insecure_urls, markup_problems, placeholders
 from content.numbers import digit_groups
 from nlu.intents import LANGUAGES
+from sapar_core.yamlfile import safe_load
 
 ALERTS_DIR = CONTENT_DIR / "alerts"
 # The topics people can follow (ids go into buttons; labels are interface texts).
@@ -63,7 +64,7 @@ class Alert:
 
 def _read(path: Path) -> tuple[dict, list[str]]:
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+        raw = safe_load(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError) as error:
         return {}, [f"cannot be read ({error})"]
     except yaml.YAMLError as error:

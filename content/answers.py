@@ -17,6 +17,7 @@ import yaml
 
 from content import CONTENT_DIR
 from nlu.intents import INTENTS, LANGUAGES
+from sapar_core.yamlfile import safe_load
 
 # The countries a variant may be written for (GB = the United Kingdom; KG = at home).
 COUNTRIES = ("RU", "KZ", "TR", "KR", "GB", "KG")
@@ -93,7 +94,7 @@ def answers_path(language: str, root: Path = CONTENT_DIR) -> Path:
 def read_answers_file(path: Path) -> dict:
     """Read an answers file as plain data (the checker works on this)."""
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = safe_load(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise ContentError(f"{path}: file is missing") from None
     except yaml.YAMLError as error:

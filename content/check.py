@@ -15,6 +15,7 @@ from content.answers import COUNTRIES, ContentError, answers_path, read_answers_
 from content.markup import insecure_urls, markup_problems, placeholders
 from content.numbers import digit_groups, phone_numbers
 from nlu.intents import INTENTS, LANGUAGES
+from sapar_core.yamlfile import safe_load
 
 SHORT_LIMIT = 600
 FAMILY_LIMIT = 600
@@ -272,7 +273,7 @@ def _check_placeholders_across(report: Report, loaded: dict[str, dict], root: Pa
 
 def _directory_numbers(root: Path) -> set[str]:
     try:
-        data = yaml.safe_load((root / "directory.yml").read_text(encoding="utf-8"))
+        data = safe_load((root / "directory.yml").read_text(encoding="utf-8"))
     except (FileNotFoundError, yaml.YAMLError):
         return set()
     numbers = set()
@@ -308,7 +309,7 @@ def check_directory(report: Report, today: date, warn_months: int, error_months:
                     ) -> None:
     """Check the help directory: names in every language, E.164 phones, https links."""
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = safe_load(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         report.error(path, "(file)", "file is missing")
         return
@@ -365,7 +366,7 @@ def check_directory_against_facts(report: Report, path: Path, facts: Path) -> No
     from content.numbers import known_number
 
     known = fact_numbers(facts)
-    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    data = safe_load(path.read_text(encoding="utf-8")) or {}
     for entry in data.get("entries") or []:
         for number in [*(entry.get("phones") or []), *(entry.get("short_numbers") or [])]:
             digits = re.sub(r"\D", "", str(number))

@@ -7,9 +7,8 @@ from functools import cache
 from html import escape
 from urllib.parse import urlsplit
 
-import yaml
-
 from content import CONTENT_DIR
+from sapar_core.yamlfile import safe_load
 
 REGIONS = ("bishkek", "osh", "chui", "batken", "jalal_abad", "issyk_kul", "naryn", "talas")
 SERVICES = ("shelter_women", "shelter_men", "shelter_children", "legal_aid", "psychological",
@@ -85,7 +84,7 @@ def _contact(raw: dict) -> Contact:
 @cache
 def load_directory() -> tuple[Contact, ...]:
     """Return every directory entry."""
-    data = yaml.safe_load((CONTENT_DIR / "directory.yml").read_text(encoding="utf-8"))
+    data = safe_load((CONTENT_DIR / "directory.yml").read_text(encoding="utf-8"))
     return tuple(_contact(raw) for raw in data["entries"])
 
 

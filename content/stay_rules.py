@@ -6,10 +6,9 @@ from dataclasses import dataclass
 from datetime import date
 from functools import cache
 
-import yaml
-
 from content import CONTENT_DIR
 from content.answers import Source, newest_year, source_name
+from sapar_core.yamlfile import safe_load
 
 
 @dataclass(frozen=True)
@@ -39,7 +38,7 @@ class StayRules:
 @cache
 def stay_rules(language: str = "en") -> StayRules:
     """Load the stay rule table, its source titles in a language."""
-    raw = yaml.safe_load((CONTENT_DIR / "stay_rules.yml").read_text(encoding="utf-8"))
+    raw = safe_load((CONTENT_DIR / "stay_rules.yml").read_text(encoding="utf-8"))
     bans = sorted(((int(row["more_than"]), int(row["years"])) for row in raw["overstay_bans"]),
                   reverse=True)
     return StayRules(

@@ -8,10 +8,9 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-import yaml
-
 from nlu.intents import LANGUAGES
 from nlu.types import Entity
+from sapar_core.yamlfile import safe_load
 
 NLU_DIR = Path(__file__).resolve().parent / "data"
 """The training data: nlu/data/{ky,ru,en}/*.yml."""
@@ -91,7 +90,7 @@ def _example_lines(examples: object) -> Iterator[str]:
 def load_file(path: Path, language: str | None = None) -> list[Example]:
     """Load the intent examples of one Rasa NLU YAML file."""
     language = language or language_of(path) or ""
-    document = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    document = safe_load(path.read_text(encoding="utf-8")) or {}
     blocks = document.get("nlu", []) if isinstance(document, dict) else []
     examples: list[Example] = []
     for block in blocks or []:

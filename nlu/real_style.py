@@ -14,10 +14,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from nlu.intents import INTENTS, LANGUAGES
 from nlu.types import Parse
+from sapar_core.yamlfile import safe_load
 
 REAL_STYLE_DIR = Path(__file__).resolve().parent.parent / "tests" / "data" / "real_style"
 URGENT = "urgent_danger"
@@ -56,7 +55,7 @@ def load_cases(directory: Path = REAL_STYLE_DIR) -> list[Case]:
         path = directory / f"{language}.yml"
         if not path.exists():
             continue
-        document = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        document = safe_load(path.read_text(encoding="utf-8")) or {}
         for number, item in enumerate(document.get("messages") or [], start=1):
             where = f"{path.name} message {number}"
             (intent,) = _names([item["intent"]], where)

@@ -12,7 +12,6 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-import yaml
 
 from bot.dialogue.answers import show_answer, show_more
 from bot.dialogue.context import Turn
@@ -23,6 +22,7 @@ from content.catalogs import read_catalog
 from content.check import run_checks
 from content.markup import PLACEHOLDER, markup_problems
 from nlu.intents import INTENTS, LANGUAGES
+from sapar_core.yamlfile import safe_dump, safe_load
 
 PROJECT = CONTENT_DIR.parent
 TODAY = date(2026, 12, 1)
@@ -34,9 +34,9 @@ def telegram_visible(text: str) -> str:
 
 
 def edit_yaml(path: Path, change: Callable[[dict], None]) -> None:
-    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    data = safe_load(path.read_text(encoding="utf-8"))
     change(data)
-    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    path.write_text(safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
 
 
 def test_the_real_content_passes() -> None:

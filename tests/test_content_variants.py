@@ -9,7 +9,6 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-import yaml
 
 from bot.dialogue import ConversationState, Dialogue, Incoming
 from bot.dialogue.answers import source_line, source_list
@@ -28,6 +27,7 @@ from content.directory import find, link_text, load_directory
 from content.markup import PLACEHOLDER, markup_problems
 from nlu.intents import LANGUAGES
 from nlu.types import Parse
+from sapar_core.yamlfile import safe_dump, safe_load
 
 TODAY = date(2026, 12, 1)
 VARIANT_INTENTS = ("passport_taken", "unpaid_wages", "deportation", "urgent_danger",
@@ -58,9 +58,9 @@ def assert_renders(text: str, where: object) -> None:
 
 
 def edit_yaml(path: Path, change: Callable[[dict], None]) -> None:
-    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    data = safe_load(path.read_text(encoding="utf-8"))
     change(data)
-    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    path.write_text(safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
 
 
 # ----- the loader -----------------------------------------------------------------------------

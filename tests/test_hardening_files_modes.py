@@ -4,11 +4,9 @@ from __future__ import annotations
 
 import os
 import stat
-import subprocess
-import sys
 from pathlib import Path
 
-PROJECT = Path(__file__).resolve().parents[1]
+import pytest
 
 
 def mode(path: Path) -> int:
@@ -16,18 +14,24 @@ def mode(path: Path) -> int:
     return stat.S_IMODE(path.stat().st_mode)
 
 
-def migrate(data_dir: Path) -> None:
-    """Run `python -m bot migrate` (a fresh process, the umask it inherits is 022)."""
-    env = {**os.environ, "SAPAR_DATA_DIR": str(data_dir)}
-    env.pop("SAPAR_SECRET_KEY", None)
-    subprocess.run([sys.executable, "-c", "import os, sys; os.umask(0o022); "
-                    "from bot.__main__ import main; sys.exit(main(['migrate']))"],
-                   cwd=PROJECT, env=env, check=True, capture_output=True)
+def migrate(data_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Run `python -m bot migrate`'s main() as a new process would: umask 022 (the usual one;
+    the first database opened in this process already narrowed it), no secret key set."""
+    from bot.__main__ import main
+
+    monkeypatch.setenv("SAPAR_DATA_DIR", str(data_dir))
+    monkeypatch.delenv("SAPAR_SECRET_KEY", raising=False)
+    previous = os.umask(0o022)
+    try:
+        assert main(["migrate"]) == 0
+    finally:
+        os.umask(previous)
 
 
-def test_a_new_data_directory_is_private(tmp_path: Path) -> None:
+def test_a_new_data_directory_is_private(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+                                         ) -> None:
     data_dir = tmp_path / "data"
-    migrate(data_dir)
+    migrate(data_dir, monkeypatch)
     from bot.storage import open_database
 
     db = open_database(data_dir / "sapar.db")  # WAL and SHM exist while it is open
@@ -39,10 +43,11 @@ def test_a_new_data_directory_is_private(tmp_path: Path) -> None:
     assert set(files.values()) == {0o600}, files
 
 
-def test_an_older_install_is_made_private(tmp_path: Path) -> None:
+def test_an_older_install_is_made_private(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+                                          ) -> None:
     data_dir = tmp_path / "data"
-    migrate(data_dir)
+    migrate(data_dir, monkeypatch)
     os.chmod(data_dir, 0o755)
     os.chmod(data_dir / "sapar.db", 0o644)
-    migrate(data_dir)
+    migrate(data_dir, monkeypatch)
     assert mode(data_dir) == 0o700 and mode(data_dir / "sapar.db") == 0o600

@@ -3,7 +3,6 @@ chats, and an apology after a reply that was only slow."""
 
 from __future__ import annotations
 
-import asyncio
 import time
 from pathlib import Path
 
@@ -12,6 +11,7 @@ import pytest
 from bench.fake_bot_api import BOT_USER, FakeBotApi
 from tests.auxil.operators import OPERATOR, OPERATORS, open_case
 from tests.auxil.telegram import (
+    handled,
     message,
     running_bot,
     sent_to,
@@ -68,14 +68,14 @@ async def test_an_old_message_edited_into_stop_does_not_end_the_hand_off(tmp_pat
 async def test_business_account_chats_get_nothing(tmp_path: Path, parser) -> None:
     customer, other = 9952, 9953
     with FakeBotApi() as api:
-        async with running_bot(api, tmp_path, parser):
+        async with running_bot(api, tmp_path, parser) as (_application, runtime):
             business = message(customer, "/start en", business_connection_id="bc-1")
-            api.push_update({"business_message": business})
-            api.push_update({"business_message": message(customer, "/forget",
-                                                         business_connection_id="bc-1")})
+            ignored = [api.push_update({"business_message": business}),
+                       api.push_update({"business_message": message(
+                           customer, "/forget", business_connection_id="bc-1")})]
             api.push_update(text_update(other, "/start en"))
             calls = await wait_for(api, lambda c: any(MENU in t for t in texts_to(c, other)))
-            await asyncio.sleep(0.5)
+            await handled(runtime, *ignored)
     assert sent_to(calls, customer) == [] and sent_to(api.calls, customer) == []
 
 

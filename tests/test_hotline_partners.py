@@ -9,10 +9,10 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-import yaml
 
 from bench.fake_bot_api import FakeBotApi
 from content import CONTENT_DIR, directory
+from sapar_core.yamlfile import safe_dump, safe_load
 from tests.auxil.hotline import (
     OPERATOR,
     OPERATORS,
@@ -42,10 +42,10 @@ def partner(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[s
     root.mkdir()
     shutil.copytree(CONTENT_DIR, root, dirs_exist_ok=True,
                     ignore=shutil.ignore_patterns("*.py", "__pycache__"))
-    data = yaml.safe_load((root / "directory.yml").read_text(encoding="utf-8"))
+    data = safe_load((root / "directory.yml").read_text(encoding="utf-8"))
     entry = next(e for e in data["entries"] if e["kind"] == "ngo" and e.get("regions"))
     entry["operator_chat_id"] = PARTNER
-    (root / "directory.yml").write_text(yaml.safe_dump(data, allow_unicode=True),
+    (root / "directory.yml").write_text(safe_dump(data, allow_unicode=True),
                                         encoding="utf-8")
     monkeypatch.setattr(directory, "CONTENT_DIR", root)
     directory.load_directory.cache_clear()

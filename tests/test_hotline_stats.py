@@ -207,13 +207,28 @@ def test_cli_reads_the_settings_database_when_no_db_is_given(db_file: Path, tmp_
     assert len(read_csv(tmp_path / "r" / CSV_NAME)) == len(EXPECTED)
 
 
-def test_cli_explains_bad_input(tmp_path: Path) -> None:
-    missing = run_cli("stats", "--db", str(tmp_path / "nope.db"), "--out", str(tmp_path))
-    assert missing.returncode == 2
-    assert "no database" in missing.stderr
-    too_small = run_cli("stats", "--db", str(tmp_path / "nope.db"), "--min-cell", "2")
-    assert too_small.returncode == 2
-    assert "at least 5" in too_small.stderr
-    helped = run_cli("stats", "--help")
-    assert helped.returncode == 0
-    assert "ISO week" in helped.stdout and "--min-cell" in helped.stdout
+def in_process(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
+    """Run the command line's main() in this process: (exit code, stdout, stderr). The slow
+    tests above run it as `python -m hotline`."""
+    from hotline.__main__ import main
+
+    try:
+        code = main(list(args))
+    except SystemExit as stop:  # argparse: --help, or an argument it refuses
+        code = stop.code if isinstance(stop.code, int) else 1
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_cli_explains_bad_input(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, _out, err = in_process(capsys, "stats", "--db", str(tmp_path / "nope.db"),
+                                 "--out", str(tmp_path))
+    assert code == 2
+    assert "no database" in err
+    code, _out, err = in_process(capsys, "stats", "--db", str(tmp_path / "nope.db"),
+                                 "--min-cell", "2")
+    assert code == 2
+    assert "at least 5" in err
+    code, out, _err = in_process(capsys, "stats", "--help")
+    assert code == 0
+    assert "ISO week" in out and "--min-cell" in out

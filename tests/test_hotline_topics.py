@@ -86,7 +86,7 @@ def start_bot_process(env: dict[str, str]) -> subprocess.Popen:
                             stderr=subprocess.DEVNULL)
 
 
-# slow: a subprocess killed and started again (there is no `slow` marker in pyproject.toml yet)
+@pytest.mark.slow  # a bot process killed and started again; the replay itself is tested above
 def test_sigkill_during_the_replay_loses_nothing_and_creates_no_second_topic(
         tmp_path: Path) -> None:
     chat = 9750

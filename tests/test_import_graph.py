@@ -14,6 +14,7 @@ hotline cannot reach the bot through it.
 from __future__ import annotations
 
 import ast
+import functools
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -78,9 +79,15 @@ def _imports(module: str) -> Iterator[tuple[str, bool]]:
                 yield owner, id(node) in typing_only
 
 
+@functools.cache
+def _all_imports() -> dict[str, tuple[tuple[str, bool], ...]]:
+    """Read every module once per run (the three graph tests share it)."""
+    return {module: tuple(_imports(module)) for module in MODULES}
+
+
 def _graph(*, with_typing: bool) -> dict[str, set[str]]:
-    return {module: {target for target, typing in _imports(module)
-                     if with_typing or not typing} for module in MODULES}
+    return {module: {target for target, typing in imports if with_typing or not typing}
+            for module, imports in _all_imports().items()}
 
 
 def _cycles(graph: dict[str, set[str]]) -> list[frozenset[str]]:

@@ -13,16 +13,18 @@ from nlu.pipeline import TOP_K
 from nlu.real_style import Scored, load_cases, score
 from nlu.safety import URGENT, assess
 from nlu.segment import MAX_SEGMENTS, segments
+from tests.auxil.workers import one_worker_at_a_time
 
 
 @pytest.fixture(scope="module")
-def embedded() -> EmbeddedParser:
+def embedded(tmp_path_factory: pytest.TempPathFactory) -> EmbeddedParser:
     """The real parser, trained once from nlu/data if the artefact is missing or outdated."""
-    if not artefact.is_current():
-        from nlu.train import train_artefact
+    with one_worker_at_a_time(tmp_path_factory, "model"):
+        if not artefact.is_current():
+            from nlu.train import train_artefact
 
-        train_artefact()
-    return EmbeddedParser.load()
+            train_artefact()
+        return EmbeddedParser.load()
 
 
 # ---------------------------------------------------------------- parts

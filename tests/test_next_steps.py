@@ -13,11 +13,11 @@ from difflib import SequenceMatcher
 from html.parser import HTMLParser
 
 import pytest
-import yaml
 
 from content import CONTENT_DIR
 from content.markup import markup_problems, placeholders
 from nlu.intents import INTENTS, LANGUAGES
+from sapar_core.yamlfile import safe_load
 
 TOPICS = (
     "recruitment_fees", "agency_check", "job_offer_check", "entry_ban", "control_list",
@@ -36,7 +36,7 @@ MAX_LIKENESS = 0.6  # share of characters a next step may have in common with th
 
 def load(language: str, name: str) -> dict:
     """Return one language's YAML file under content/ as a mapping."""
-    data = yaml.safe_load((CONTENT_DIR / language / name).read_text(encoding="utf-8"))
+    data = safe_load((CONTENT_DIR / language / name).read_text(encoding="utf-8"))
     assert isinstance(data, dict), f"{language}/{name} is not a mapping"
     return data
 

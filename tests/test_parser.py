@@ -14,21 +14,22 @@ import pytest
 from nlu import artefact
 from nlu.compact import CompactTfidf
 from nlu.data import load_test, load_training
-from nlu.evaluate import accuracy, evaluate_parser, language_scores, script_group, urgent_scores
 from nlu.parser import CLARIFY_BELOW, EmbeddedParser, decide, load_parser
 from nlu.safety import URGENT, signals
+from tests.auxil.workers import one_worker_at_a_time
 
 PROJECT = Path(__file__).resolve().parents[1]
 
 
 @pytest.fixture(scope="session")
-def embedded() -> EmbeddedParser:
+def embedded(tmp_path_factory: pytest.TempPathFactory) -> EmbeddedParser:
     """The real parser, trained once from nlu/data if the artefact is missing or outdated."""
-    if not artefact.is_current():
-        from nlu.train import train_artefact
+    with one_worker_at_a_time(tmp_path_factory, "model"):
+        if not artefact.is_current():
+            from nlu.train import train_artefact
 
-        train_artefact()
-    return EmbeddedParser.load()
+            train_artefact()
+        return EmbeddedParser.load()
 
 
 @pytest.fixture(scope="session")
@@ -228,6 +229,8 @@ def test_predict_command_prints_json_lines():
 @pytest.fixture(scope="module")
 def held_out(embedded: EmbeddedParser):
     """Outcomes of the trained parser on tests/data/nlu."""
+    from nlu.evaluate import evaluate_parser  # scikit-learn: only the slow tests need it
+
     examples = load_test()
     if not examples:
         pytest.skip("no held-out data in tests/data/nlu")
@@ -236,6 +239,8 @@ def held_out(embedded: EmbeddedParser):
 
 @pytest.mark.slow
 def test_held_out_intent_accuracy(held_out):
+    from nlu.evaluate import accuracy
+
     assert accuracy(held_out) >= 0.90
     for language in ("ky", "ru", "en"):
         assert accuracy(o for o in held_out if o.example.language == language) >= 0.85, language
@@ -243,6 +248,8 @@ def test_held_out_intent_accuracy(held_out):
 
 @pytest.mark.slow
 def test_held_out_latin_typed_and_mixed_accuracy(held_out):
+    from nlu.evaluate import accuracy, script_group
+
     others = [o for o in held_out if script_group(o.example) != "plain"]
     assert others
     assert accuracy(others) >= 0.85
@@ -250,16 +257,22 @@ def test_held_out_latin_typed_and_mixed_accuracy(held_out):
 
 @pytest.mark.slow
 def test_held_out_urgent_danger_recall(held_out):
+    from nlu.evaluate import urgent_scores
+
     assert urgent_scores(held_out)["recall"] >= 0.97
 
 
 @pytest.mark.slow
 def test_held_out_language_identification(held_out):
+    from nlu.evaluate import language_scores
+
     assert language_scores(held_out)["plain-script"] >= 0.97
 
 
 @pytest.mark.slow
 def test_n_gram_fall_back_still_meets_the_safety_target(ngrams_only):
+    from nlu.evaluate import accuracy, evaluate_parser, urgent_scores
+
     outcomes = evaluate_parser(ngrams_only, load_test(), "n-grams").outcomes
     assert urgent_scores(outcomes)["recall"] >= 0.97
     assert accuracy(outcomes) >= 0.85

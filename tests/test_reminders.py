@@ -8,7 +8,6 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
-import yaml
 
 from bot.dialogue import ConversationState, Dialogue, Incoming, Outcome
 from bot.reminders import cli
@@ -21,6 +20,7 @@ from content.alerts import AlertError, check_alerts, load_alert
 from content.check import Report, run_checks
 from hotline.crypto import ChatIdCipher
 from hotline.stats import suppress
+from sapar_core.yamlfile import safe_dump, safe_load
 
 TODAY = date(2026, 4, 15)
 KEY = b"q7Vx2LmR9tKc4WzP8nHb3YdF6sJg1AeU"
@@ -82,7 +82,7 @@ def test_the_background_never_exceeds_its_share_and_gives_way_to_replies() -> No
 
 def write_alert(tmp_path: Path, **changes: object) -> Path:
     """Write a copy of the shipped alert with some fields changed; return its path."""
-    raw = yaml.safe_load(ALERT.read_text(encoding="utf-8"))
+    raw = safe_load(ALERT.read_text(encoding="utf-8"))
     raw["last_verified"] = TODAY
     for key, value in changes.items():
         if value is None:
@@ -91,7 +91,7 @@ def write_alert(tmp_path: Path, **changes: object) -> Path:
             raw[key] = value
     (tmp_path / "alerts").mkdir(exist_ok=True)
     path = tmp_path / "alerts" / f"{raw.get('id', 'x')}.yml"
-    path.write_text(yaml.safe_dump(raw, allow_unicode=True), encoding="utf-8")
+    path.write_text(safe_dump(raw, allow_unicode=True), encoding="utf-8")
     return path
 
 

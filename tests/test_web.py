@@ -16,6 +16,7 @@ from bot.web.markup import safe_html
 from bot.web.page import STATIC
 from bot.web.security import MAX_TEXT, clean_text
 from content.answers import get_answer
+from tests.auxil.database import seed_database
 from tests.auxil.telegram import TEST_SECRET_KEY
 from tests.auxil.web import WebPerson, web_runtime_dump
 
@@ -32,6 +33,7 @@ def runtime(data_dir: Path, parser):
     """Return a runtime on a fresh data dir with the real parser, no Telegram."""
     settings = load_settings(
         {"SAPAR_DATA_DIR": str(data_dir), "SAPAR_SECRET_KEY": TEST_SECRET_KEY}, env_file=None)
+    seed_database(settings.database_path)
     built = build_runtime(settings, parser=parser)
     yield built
     built.db.close()

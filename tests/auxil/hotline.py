@@ -4,7 +4,14 @@ operators' chat, the operator and opening a case are in tests.auxil.operators)."
 from __future__ import annotations
 
 from bench.fake_bot_api import FakeBotApi
-from tests.auxil.operators import OPERATOR, OPERATORS, in_topic, open_case, topics_created
+from tests.auxil.operators import (
+    CASE_CODE,
+    OPERATOR,
+    OPERATORS,
+    in_topic,
+    open_case,
+    topics_created,
+)
 from tests.auxil.telegram import sent_to
 
 __all__ = ["OPERATOR", "OPERATORS", "PARTNER", "case_code_of", "deleted_in", "ids_sent_to",
@@ -15,10 +22,8 @@ PARTNER = -1009876543210
 
 def case_code_of(api: FakeBotApi, chat: int) -> str:
     """Return the case code the person was given (from the bot's reply)."""
-    import re
-
     for call in sent_to(api.calls, chat):
-        found = re.search(r"\b([A-Z0-9]{2}-[A-Z0-9]{4})\b", call.params.get("text", ""))
+        found = CASE_CODE.search(call.params.get("text", ""))
         if found:
             return found.group(1)
     raise AssertionError("no case code was sent")

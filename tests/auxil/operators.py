@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 from bench.fake_bot_api import Call, FakeBotApi
-from tests.auxil.telegram import button_update, message, sent_to, text_update, wait_for
+from tests.auxil.telegram import button_update, message, sent_to, text_update, texts_to, wait_for
 
 OPERATORS = -1001234567890  # the fake Bot API's default operators' supergroup
 OPERATOR = {"id": 4242, "first_name": "Nurgul", "last_name": "Operator", "is_bot": False,
             "username": "nurgul_op"}
 SECOND_OPERATOR = {**OPERATOR, "id": 4343, "first_name": "Azamat", "username": "azamat_op"}
+CASE_CODE = re.compile(r"\b([A-Z0-9]{2}-[A-Z0-9]{4})\b")  # the code a person is given
 
 
 def topic_threads(api: FakeBotApi) -> list[int]:
@@ -56,8 +58,12 @@ def file_buttons(calls: list[Call], chat: int) -> list[str]:
 
 async def open_case(api: FakeBotApi, chat: int, language: str, *, desk: int = OPERATORS,
                     consent: str = "anon") -> int:
-    """Walk /start, /human and a consent button; return the new topic's thread id."""
+    """Walk /start, /human and a consent button; return the new topic's thread id once the
+    topic is there with its card and the person has the case code (the desk's relay worker
+    opens the topic while the handler is still answering the person: either may come first).
+    """
     before = len(topics_created(api, desk))
+    codes = sum(bool(CASE_CODE.search(t)) for t in texts_to(api.calls, chat))
     api.push_update(text_update(chat, f"/start {language}"))
     await wait_for(api, lambda c: len(sent_to(c, chat)) >= 2)
     api.push_update(text_update(chat, "/human"))
@@ -65,5 +71,6 @@ async def open_case(api: FakeBotApi, chat: int, language: str, *, desk: int = OP
                                       for x in sent_to(c, chat)))
     api.push_update(button_update(chat, f"handoff:{consent}"))
     await wait_for(api, lambda c: len(topics_created(api, desk)) > before
-                   and len(sent_to(c, desk)) >= 1)
+                   and len(sent_to(c, desk)) >= 1
+                   and sum(bool(CASE_CODE.search(t)) for t in texts_to(c, chat)) > codes)
     return topics_created(api, desk)[-1]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import itertools
+import sqlite3
 import time
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
@@ -17,6 +18,7 @@ from bot.runtime import Runtime, build_runtime
 from bot.settings import load_settings
 from bot.telegram.app import build_application
 from nlu.types import Parser
+from tests.auxil.database import seed_database
 
 TOKEN = "123456:TEST-token"
 TEST_SECRET_KEY = "q7Vx2LmR9tKc4WzP8nHb3YdF6sJg1AeU"  # random-looking: weak keys are refused
@@ -83,8 +85,13 @@ def settings_env(api: FakeBotApi, data_dir: Path, **extra: str) -> dict[str, str
 @asynccontextmanager
 async def running_bot(api: FakeBotApi, data_dir: Path, parser: Parser, **env: str
                       ) -> AsyncIterator[tuple[Application, Runtime]]:
-    """Start the real Application with long polling against the fake API; stop it after."""
+    """Start the real Application with long polling against the fake API; stop it after.
+
+    A data directory without a database gets a migrated one (`migrated_database`); the bot
+    still opens it as it opens any existing database (migrations checked, pragmas set).
+    """
     settings = load_settings(settings_env(api, data_dir, **env), env_file=None)
+    seed_database(settings.database_path)
     runtime = build_runtime(settings, parser=parser)
     application = build_application(runtime)
     await application.initialize()
@@ -108,6 +115,29 @@ async def wait_for(api: FakeBotApi, predicate: Callable[[list[Call]], bool],
                    timeout: float = 15.0) -> list[Call]:
     """Wait (without blocking the event loop) until the recorded calls satisfy a predicate."""
     return await asyncio.to_thread(api.wait_for, predicate, timeout)
+
+
+async def handled(runtime: Runtime, *update_ids: int, timeout: float = 15.0) -> None:
+    """Wait until the bot has handled these updates: the durable inbox marks an update done
+    only after its handlers ran, so whatever they were going to send has been sent.
+
+    For a test that checks what did NOT happen, instead of sleeping a while and hoping.
+    """
+    wanted = sorted(set(update_ids))
+    marks = ",".join("?" * len(wanted))
+    deadline = time.monotonic() + timeout
+    connection = sqlite3.connect(f"file:{runtime.settings.database_path}?mode=ro", uri=True)
+    try:
+        while True:
+            done = connection.execute(f"SELECT COUNT(*) FROM inbox WHERE done_at IS NOT NULL "
+                                      f"AND update_id IN ({marks})", wanted).fetchone()[0]
+            if done == len(wanted):
+                return
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"updates {wanted} were not handled in {timeout} s")
+            await asyncio.sleep(0.005)
+    finally:
+        connection.close()
 
 
 def sent_to(calls: list[Call], chat_id: int, method: str = "sendMessage") -> list[Call]:
