@@ -47,9 +47,11 @@ def configure_logging(level: str, log_format: str = "text") -> None:
 
 def build_runtime(settings: Settings, parser: Parser | None = None) -> Runtime:
     """Open the database (migrating it), load the parser and build the dialogue."""
+    from content.answers import preload
     from nlu.parser import CLARIFY_BELOW, load_parser
 
     db = open_database(settings.database_path)
+    preload()
     parser = parser or load_parser(settings.nlu_engine, settings.rasa_url)
     dialogue = Dialogue(parser, clarify_below=CLARIFY_BELOW,
                         situation_days=settings.situation_days)

@@ -176,6 +176,17 @@ def load_entries(language: str, root: Path = CONTENT_DIR) -> dict[str, Entry]:
     return entries
 
 
+def preload() -> None:
+    """Read every language's answers and Babel's date tables now: the first answer in each
+    language otherwise paid about 60 ms for them, inside a person's turn (and held up the
+    turns queued behind it in the database thread)."""
+    from content.formatting import format_date
+
+    for language in LANGUAGES:
+        load_entries(language)
+        format_date(date.today(), language)
+
+
 def load_answers(language: str, root: Path = CONTENT_DIR) -> dict[str, Answer]:
     """Return every base answer of one language, keyed by intent or subtopic."""
     return {key: entry.base for key, entry in load_entries(language, root).items()}
