@@ -25,11 +25,11 @@ from bot.users import OTHER_CAMPAIGN, UserStore
 from nlu.types import Parse
 from sapar_core.sqlite import erase_deleted
 
-PARSE_THREADS = 3
+PARSE_THREADS = 4
 """Threads parsing typed messages at once. The parse is mostly Python (it holds the GIL) around
 one embedding (which does not): a few threads let the embedding worker batch the texts that
-wait, more only take the GIL from the event loop (with 64 chats in flight the default six
-made every Bot API round trip wait for it)."""
+wait; with 64 chats in flight two or three parsed too few at a time (151 and 158 mixed
+updates/s against 184 with four or six), and more only take the GIL from the event loop."""
 
 # deletes a person's rows of another package (the hotline's cases) on the service's connection
 # inside the /forget transaction, committing nothing itself; returns what the front end needs
