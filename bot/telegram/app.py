@@ -177,8 +177,9 @@ def build_application(runtime: Runtime, *, updater: bool = True, rate_limiter: b
 GIL_SWITCH_SECONDS = 0.001
 """How long a thread running Python may keep the GIL from a waiting one (Python's default is
 5 ms). Beside the event loop, the parsing threads and the database thread run Python; every
-Bot API answer resumes its coroutine only when the loop gets the GIL back, so with many chats
-in flight the default made each round trip wait several times 5 ms."""
+Bot API answer resumes its coroutine only when the loop gets the GIL back. Measured with 64
+chats in flight: 138 -> 159 mixed updates/s on a machine busy with other work, no difference
+to tell on a quiet one."""
 
 
 def prefer_the_event_loop() -> None:
