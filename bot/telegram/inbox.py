@@ -55,10 +55,6 @@ class Inbox:
         self._fernet = Fernet(base64.urlsafe_b64encode(derived))
         self._puts = 0
 
-    def put(self, update_id: int, payload: dict[str, Any]) -> bool:
-        """Commit one received update; False when its id was received before (a repeat)."""
-        return self.put_many([(update_id, payload)])[update_id]
-
     def put_many(self, updates: list[tuple[int, dict[str, Any]]]) -> dict[int, bool]:
         """Commit a getUpdates batch in one transaction; say of each id whether it is new."""
         new: dict[int, bool] = {}
