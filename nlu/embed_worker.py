@@ -39,12 +39,49 @@ OWN_BUSY = 0.35
 (`LoadProbe`): at 30 updates/s they use about 0.2, answering as fast as they can 0.5-0.6."""
 
 
-def runnable_now(path: Path = LOADAVG) -> int | None:
+class ProcFile:
+    """A /proc file kept open and read again from its start (procfs writes it anew for each
+    read): an open() per read cost twenty times the read, and the probe reads two files per
+    thread before every embedding."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._fd: int | None = None
+
+    def read(self) -> str | None:
+        """The file's text now; None if it cannot be read (a thread that has ended)."""
+        for _ in range(2):  # an ended thread's tid may be a new thread's: open it again once
+            if self._fd is None:
+                try:
+                    self._fd = os.open(self.path, os.O_RDONLY)
+                except OSError:
+                    return None
+            try:
+                return os.pread(self._fd, 4096, 0).decode(errors="replace")
+            except OSError:
+                self.close()
+        return None
+
+    def close(self) -> None:
+        """Close the file (it is opened again at the next read)."""
+        if self._fd is not None:
+            os.close(self._fd)
+            self._fd = None
+
+
+_LOADAVG = ProcFile(LOADAVG)
+
+
+def _open(path: Path) -> ProcFile:
+    return _LOADAVG if path == LOADAVG else ProcFile(path)
+
+
+def runnable_now(path: Path | ProcFile = LOADAVG) -> int | None:
     """Tasks the kernel has runnable at this moment, the reader included; None if unknown."""
+    text = (path if isinstance(path, ProcFile) else _open(path)).read()
     try:
-        field = path.read_text().split()[3]
-        return int(field.split("/")[0])
-    except (OSError, IndexError, ValueError):
+        return int(text.split()[3].split("/")[0]) if text else None
+    except (IndexError, ValueError):
         return None
 
 
@@ -69,7 +106,8 @@ class LoadProbe:
                  python_threads: Callable[[], set[int]] | None = None,
                  clock: Callable[[], float] = time.monotonic) -> None:
         self.tasks = tasks
-        self.loadavg = loadavg
+        self.loadavg = _open(loadavg)
+        self._files: dict[str, tuple[ProcFile, ProcFile]] = {}  # tid: its stat and schedstat
         self._python_threads = python_threads or (
             lambda: {t.native_id for t in threading.enumerate() if t.native_id is not None})
         self._clock = clock
@@ -101,15 +139,23 @@ class LoadProbe:
             names = os.listdir(self.tasks)
         except OSError:
             return 0, 0.0
+        for gone in self._files.keys() - set(names):
+            for file in self._files.pop(gone):
+                file.close()
         for name in names:
-            state, nanoseconds = _thread_state(self.tasks / name)
-            if state is None:
+            files = self._files.get(name)
+            if files is None:
+                task = self.tasks / name
+                files = self._files[name] = (ProcFile(task / "stat"), ProcFile(task / "schedstat"))
+            stat = files[0].read()
+            state = _state(stat)
+            if stat is None or state is None:
                 continue
             running += state == "R"
             tid = int(name)
             if (tid in python and tid != asking and tid not in self.ignored
                     and tid not in waiting):
-                cpu[tid] = nanoseconds
+                cpu[tid] = _cpu_ns(stat, files[1])
         if self._since is None:
             self._cpu, self._since = cpu, now
         elif now - self._since >= self.MIN_WINDOW:
@@ -119,16 +165,27 @@ class LoadProbe:
         return running, self._busy
 
 
-def _thread_state(task: Path) -> tuple[str | None, int]:
-    """A thread's scheduler state letter and the CPU time it used (ns); (None, 0) if gone."""
+def _fields(stat: str) -> list[str]:
+    """The fields of a task's stat after its name (which may hold spaces and brackets)."""
+    return stat.rsplit(")", 1)[-1].split()
+
+
+def _state(stat: str | None) -> str | None:
+    """A task's scheduler state letter (R: running or runnable); None if unreadable."""
+    fields = _fields(stat) if stat else []
+    return fields[0] if fields else None
+
+
+def _cpu_ns(stat: str, schedstat: ProcFile) -> int:
+    """CPU time a task has used, in ns (from utime + stime in clock ticks without schedstat)."""
     try:
-        fields = (task / "stat").read_text().rsplit(")", 1)[1].split()
-    except (OSError, IndexError):
-        return None, 0
-    try:
-        return fields[0], int((task / "schedstat").read_text().split()[0])
-    except (OSError, IndexError, ValueError):  # no schedstat: utime + stime in clock ticks
-        return fields[0], (int(fields[11]) + int(fields[12])) * 1_000_000_000 // TICKS
+        return int((schedstat.read() or "").split()[0])
+    except (IndexError, ValueError):
+        fields = _fields(stat)
+        try:
+            return (int(fields[11]) + int(fields[12])) * 1_000_000_000 // TICKS
+        except (IndexError, ValueError):
+            return 0
 
 
 def usable_cores() -> int:
@@ -141,9 +198,10 @@ def usable_cores() -> int:
 
 def quiet_minute(path: Path = LOADAVG) -> bool:
     """True when the machine's load over the last minute is under QUIET_LOAD."""
+    text = _open(path).read()
     try:
-        return float(path.read_text().split()[0]) < QUIET_LOAD
-    except (OSError, IndexError, ValueError):
+        return float(text.split()[0]) < QUIET_LOAD if text else False
+    except (IndexError, ValueError):
         return False
 
 

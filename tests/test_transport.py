@@ -99,3 +99,35 @@ def test_the_application_builder_uses_it_with_the_configured_timeouts() -> None:
     request, polling = application.bot._request[1], application.bot._request[0]
     assert isinstance(request, AiohttpRequest) and isinstance(polling, AiohttpRequest)
     assert request.read_timeout == 11 and polling.read_timeout == 40
+
+
+UNREACHABLE_API = "http://api.telegram.invalid/bot"  # .invalid never resolves
+
+
+@pytest.mark.parametrize("variable", ["HTTP_PROXY", "http_proxy", "ALL_PROXY"])
+async def test_the_proxy_of_the_environment_carries_the_requests(
+        monkeypatch: pytest.MonkeyPatch, variable: str) -> None:
+    for name in ("HTTP_PROXY", "http_proxy", "ALL_PROXY", "all_proxy", "NO_PROXY", "no_proxy"):
+        monkeypatch.delenv(name, raising=False)
+    with FakeBotApi() as proxy:  # as a forward proxy it sees the full URL and answers it
+        monkeypatch.setenv(variable, proxy.base_url.split("/bot")[0])
+        async with _bot(UNREACHABLE_API) as bot:
+            await bot.send_message(CHAT, "through the proxy")
+            await bot.send_message(CHAT, "and again")
+        assert [c.params["text"] for c in proxy.calls_of("sendMessage")] == [
+            "through the proxy", "and again"]
+
+
+async def test_no_proxy_sends_that_host_past_the_proxy(monkeypatch: pytest.MonkeyPatch) -> None:
+    with FakeBotApi() as proxy:
+        monkeypatch.setenv("HTTP_PROXY", proxy.base_url.split("/bot")[0])
+        monkeypatch.setenv("NO_PROXY", "api.telegram.invalid")
+        request = AiohttpRequest(connect_timeout=2.0)
+        await request.initialize()
+        try:
+            with pytest.raises(NetworkError) as raised:
+                await Bot(TOKEN, base_url=UNREACHABLE_API, request=request).get_me()
+        finally:
+            await request.shutdown()
+        assert not proxy.calls_of("getMe")
+        assert TOKEN not in str(raised.value)
