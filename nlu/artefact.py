@@ -12,7 +12,7 @@ from nlu.data import Example, load_training
 
 MODEL_DIR = Path(__file__).resolve().parent / "model"
 MODEL_PATH = MODEL_DIR / "intent.pkl"
-FORMAT_VERSION = 3
+FORMAT_VERSION = 4
 
 
 def fingerprint(examples: Sequence[Example]) -> str:

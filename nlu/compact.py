@@ -9,8 +9,7 @@ few dictionary look-ups. `CompactTfidf` reproduces `TfidfVectorizer` (analyzer "
 from __future__ import annotations
 
 import re
-from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -48,13 +47,55 @@ def word_ngrams(text: str, pattern: re.Pattern[str], min_n: int, max_n: int) -> 
     return grams
 
 
+class GramIndex:
+    """n-gram -> feature index, held as two numpy arrays: the n-grams' hashes, sorted, and
+    their feature indices. A dict of 100,000 short strings held about 10 MB; these hold 1.2.
+
+    The hashes are Python's own (salted per process), so the index is built when the model is
+    read. Two n-grams of the vocabulary with one 64-bit hash would share a feature; that chance
+    (about 1e-10 a start) falls back to a dict. An n-gram outside the vocabulary is taken for a
+    known one with a chance of about 1e-14.
+    """
+
+    def __init__(self, grams: Sequence[str], hasher: Callable[[str], int] = hash) -> None:
+        self._hash = hasher
+        hashes = np.fromiter(map(hasher, grams), dtype=np.int64, count=len(grams))
+        order = np.argsort(hashes, kind="stable")
+        self._hashes = hashes[order]
+        self._features = order.astype(np.int32)
+        self._fallback: dict[str, int] | None = None
+        if len(grams) > 1 and bool((np.diff(self._hashes) == 0).any()):
+            self._fallback = {gram: index for index, gram in enumerate(grams)}
+
+    def __len__(self) -> int:
+        return len(self._hashes)
+
+    def features(self, grams: Sequence[str]) -> np.ndarray:
+        """The feature index of each of `grams` that is in the vocabulary (repeats kept)."""
+        if self._fallback is not None:
+            found = [self._fallback[g] for g in grams if g in self._fallback]
+            return np.asarray(found, dtype=np.int32)
+        if not grams or not len(self._hashes):
+            return np.zeros(0, dtype=np.int32)
+        wanted = np.fromiter(map(self._hash, grams), dtype=np.int64, count=len(grams))
+        at = np.searchsorted(self._hashes, wanted)
+        at[at == len(self._hashes)] = 0
+        return self._features[at[self._hashes[at] == wanted]]
+
+
+GRAM_SEPARATOR = "\x00"  # in no training text (`from_sklearn` checks)
+
+
 @dataclass
 class CompactTfidf:
-    """The vocabulary, idf weights and analyzer settings of one fitted TfidfVectorizer."""
+    """The vocabulary, idf weights and analyzer settings of one fitted TfidfVectorizer.
+
+    `grams` lists the vocabulary in feature order, joined by GRAM_SEPARATOR (one string, not
+    100,000 small ones); the look-ups go through a `GramIndex` built from it."""
 
     analyzer: str
     ngram_range: tuple[int, int]
-    vocabulary: dict[str, int]
+    grams: str
     idf: np.ndarray
     token_pattern: str = r"(?u)\b\w\w+\b"
     sublinear_tf: bool = True
@@ -64,33 +105,43 @@ class CompactTfidf:
         """Copy a fitted scikit-learn TfidfVectorizer."""
         if vectorizer.analyzer not in ("char_wb", "word") or vectorizer.norm != "l2":
             raise ValueError("only char_wb/word analyzers with l2 norm are supported")
+        in_order = sorted(vectorizer.vocabulary_.items(), key=lambda item: item[1])
+        if any(GRAM_SEPARATOR in str(gram) for gram, _ in in_order):
+            raise ValueError("an n-gram holds the separator character")
         return cls(
             analyzer=vectorizer.analyzer,
             ngram_range=tuple(vectorizer.ngram_range),
-            vocabulary={str(k): int(v) for k, v in vectorizer.vocabulary_.items()},
+            grams=GRAM_SEPARATOR.join(str(gram) for gram, _ in in_order),
             idf=np.asarray(vectorizer.idf_, dtype=np.float64),
             token_pattern=vectorizer.token_pattern or r"\S+",
             sublinear_tf=bool(vectorizer.sublinear_tf),
         )
 
     def __post_init__(self) -> None:
+        self._prepare()
+
+    def _prepare(self) -> None:
         self._pattern = re.compile(self.token_pattern)
+        self._index = GramIndex(self.grams.split(GRAM_SEPARATOR) if self.grams else [])
+        if len(self._index) != len(self.idf):
+            raise ValueError("the vocabulary and the idf weights differ in length")
 
     def __getstate__(self) -> dict[str, Any]:
         state = dict(self.__dict__)
         state.pop("_pattern", None)
+        state.pop("_index", None)
         return state
 
     def __setstate__(self, state: dict[str, Any]) -> None:
         self.__dict__.update(state)
-        self._pattern = re.compile(self.token_pattern)
+        self._prepare()
 
     @property
     def size(self) -> int:
         """Number of features."""
         return len(self.idf)
 
-    def grams(self, text: str) -> list[str]:
+    def grams_of(self, text: str) -> list[str]:
         """The n-grams scikit-learn would count for `text`."""
         text = text.lower()
         low, high = self.ngram_range
@@ -100,17 +151,16 @@ class CompactTfidf:
 
     def transform_one(self, text: str) -> SparseRow:
         """TF-IDF of one text as (indices, values), l2-normalised."""
-        counts: Counter[int | None] = Counter(map(self.vocabulary.get, self.grams(text)))
-        counts.pop(None, None)  # n-grams outside the vocabulary
-        if not counts:
+        found = self._index.features(self.grams_of(text))
+        if not len(found):
             return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float64)
-        indices = np.fromiter(counts.keys(), dtype=np.int64, count=len(counts))
-        tf = np.fromiter(counts.values(), dtype=np.float64, count=len(counts))
+        indices, counts = np.unique(found, return_counts=True)
+        tf = counts.astype(np.float64)
         if self.sublinear_tf:
             tf = 1.0 + np.log(tf)
         values = tf * self.idf[indices]
         norm = float(np.sqrt(values @ values))
-        return indices, values / norm if norm else values
+        return indices.astype(np.int64), values / norm if norm else values
 
 
 @dataclass
@@ -146,9 +196,11 @@ class LinearHead:
     temperature: float = 1.0
 
     @classmethod
-    def from_estimator(cls, estimator: Any, temperature: float = 1.0) -> LinearHead:
-        """Copy the weights of a fitted scikit-learn linear model."""
-        weights = np.ascontiguousarray(np.asarray(estimator.coef_, dtype=np.float32).T)
+    def from_estimator(cls, estimator: Any, temperature: float = 1.0,
+                       dtype: type[np.floating[Any]] = np.float32) -> LinearHead:
+        """Copy the weights of a fitted scikit-learn linear model (`dtype`: how they are
+        kept; the scores are float32 whichever it is)."""
+        weights = np.ascontiguousarray(np.asarray(estimator.coef_, dtype=dtype).T)
         return cls(weights, np.asarray(estimator.intercept_, dtype=np.float32), temperature)
 
     def score_row(self, row: SparseRow) -> np.ndarray:

@@ -183,7 +183,9 @@ def fit_model(
     return IntentModel(
         classes=tuple(str(c) for c in svm.classes_),
         features=featurizer.compact(),
-        ngram=LinearHead.from_estimator(svm, calibration.ngram_temperature),
+        # half-precision n-gram weights: 6.6 MB less, the same intent for all 990 held-out
+        # messages (measured 2026-12-02)
+        ngram=LinearHead.from_estimator(svm, calibration.ngram_temperature, np.float16),
         embedding=embedding_head,
         ngram_weight=calibration.ngram_weight,
         fusion_ngram_temperature=calibration.fusion_ngram_temperature,
