@@ -114,7 +114,10 @@ def test_texts_that_wait_for_a_busy_engine_share_its_next_call() -> None:
     worker.close()
     assert [len(call) for call in engine.calls] == [1, 5]
     assert [int(np.argmax(v)) for v in vectors] == [len(t) % 384 for t in texts]
-    assert worker.batches == {1: 1, 5: 1} and worker.calls_by_team == {2: 6}
+    assert worker.batches == {1: 1, 5: 1}
+    # a free core (runnable=1) gives the lone text two threads; the five that had to wait
+    # say the engine is the busiest thing here: one thread, which costs less per text
+    assert worker.calls_by_team == {2: 1, 1: 5}
 
 
 def test_the_team_shrinks_when_the_machine_gets_busy_and_grows_back() -> None:
