@@ -72,13 +72,19 @@ class ProcFile:
 _LOADAVG = ProcFile(LOADAVG)
 
 
-def _open(path: Path) -> ProcFile:
-    return _LOADAVG if path == LOADAVG else ProcFile(path)
+def _read(path: Path) -> str | None:
+    """The text of /proc/loadavg through the file kept open, or of another file once."""
+    if path == LOADAVG:
+        return _LOADAVG.read()
+    try:
+        return path.read_text()
+    except OSError:
+        return None
 
 
 def runnable_now(path: Path | ProcFile = LOADAVG) -> int | None:
     """Tasks the kernel has runnable at this moment, the reader included; None if unknown."""
-    text = (path if isinstance(path, ProcFile) else _open(path)).read()
+    text = path.read() if isinstance(path, ProcFile) else _read(path)
     try:
         return int(text.split()[3].split("/")[0]) if text else None
     except (IndexError, ValueError):
@@ -106,7 +112,7 @@ class LoadProbe:
                  python_threads: Callable[[], set[int]] | None = None,
                  clock: Callable[[], float] = time.monotonic) -> None:
         self.tasks = tasks
-        self.loadavg = _open(loadavg)
+        self.loadavg = _LOADAVG if loadavg == LOADAVG else ProcFile(loadavg)
         self._files: dict[str, tuple[ProcFile, ProcFile]] = {}  # tid: its stat and schedstat
         self._python_threads = python_threads or (
             lambda: {t.native_id for t in threading.enumerate() if t.native_id is not None})
@@ -198,7 +204,7 @@ def usable_cores() -> int:
 
 def quiet_minute(path: Path = LOADAVG) -> bool:
     """True when the machine's load over the last minute is under QUIET_LOAD."""
-    text = _open(path).read()
+    text = _read(path)
     try:
         return float(text.split()[0]) < QUIET_LOAD if text else False
     except (IndexError, ValueError):
